@@ -1,0 +1,100 @@
+package dev.gannet.transport;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+
+/**
+ * One TCP connection, owned for its whole life by one thread of its engine.
+ *
+ * <p>Writes are copied into pooled off-heap buffers and flushed together once per loop turn (or once per
+ * {@link Handler#onData} on the vthread engine). Every method may be called from any thread; calls from
+ * outside the owner are handed to it, which costs a task and a copy, so the hot path stays on the owner.
+ */
+public interface Connection extends Executor {
+
+    /** A number unique within the process. */
+    long id();
+
+    SocketAddress remoteAddress();
+
+    SocketAddress localAddress();
+
+    /** The handler's per-connection state. */
+    <T> T context();
+
+    void context(Object context);
+
+    /** Queues the remaining bytes of {@code src} (copied; {@code src} is consumed). */
+    void write(ByteBuffer src);
+
+    void write(byte[] src, int offset, int length);
+
+    default void write(byte[] src) {
+        write(src, 0, src.length);
+    }
+
+    /**
+     * Sends {@code count} bytes of a file from {@code position} without copying them through user space
+     * (sendfile) when the connection carries no filter such as TLS. The file stays open until sent; the
+     * caller closes it in {@link Handler#onClose} or after {@code onSent} runs.
+     */
+    void sendFile(FileChannel file, long position, long count, Runnable onSent);
+
+    /** Asks for a flush now instead of at the end of the turn. */
+    void flush();
+
+    /** False while pending output is above the high water mark. */
+    boolean isWritable();
+
+    /** Bytes queued and not yet accepted by the kernel. */
+    long pendingOutputBytes();
+
+    /** Stops reading until {@link #resumeReading()}; the peer's data waits in the kernel. */
+    void pauseReading();
+
+    void resumeReading();
+
+    /** Flushes pending output, then closes. */
+    void close();
+
+    /** Closes now, dropping pending output; the peer sees a reset. */
+    void abort(Throwable cause);
+
+    /** Flushes pending output, then shuts down the output side (sends FIN) and keeps reading. */
+    void shutdownOutput();
+
+    boolean isOpen();
+
+    /** Runs {@code task} on the connection's owner thread. */
+    @Override
+    void execute(Runnable task);
+
+    /** Runs {@code task} on the owner thread after {@code delay}; the returned handle cancels it. */
+    Cancellable schedule(Runnable task, Duration delay);
+
+    /** The transport below this connection (the raw socket connection for a TLS connection). */
+    default Connection unwrap() {
+        return this;
+    }
+
+    /** The ALPN protocol agreed on, or null (plain connections and TLS without ALPN). */
+    default String applicationProtocol() {
+        return null;
+    }
+
+    /** Something that can be cancelled, such as a scheduled task. */
+    interface Cancellable {
+        boolean cancel();
+    }
+
+    /** Thrown into {@link Handler#onClose} when the idle timeout closes a connection. */
+    final class IdleTimeoutException extends IOException {
+        public IdleTimeoutException(Duration timeout) {
+            super("idle for " + timeout.toMillis() + " ms", null);
+        }
+    }
+}
