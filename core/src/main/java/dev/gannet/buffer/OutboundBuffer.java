@@ -1,0 +1,155 @@
+package dev.gannet.buffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayDeque;
+
+/**
+ * A connection's pending output: pooled chunks of copied bytes, and file regions sent with sendfile, in the
+ * order they were queued. It holds no memory while empty, which keeps idle connections cheap.
+ *
+ * <p>Chunks are kept in write mode (position = end of data); {@link #writeTo} flips them only for the
+ * gathering write, so nothing is allocated per flush. Not thread-safe: its owner serializes access.
+ */
+public final class OutboundBuffer {
+    /** Chunk size: large enough that a typical response needs one chunk, small enough to pool well. */
+    public static final int CHUNK = 16 * 1024;
+    private static final int MAX_GATHER = 64;
+
+    private final BufferPool pool;
+    private final ArrayDeque<Object> entries = new ArrayDeque<>(4);
+    private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+    private long pending;
+
+    public OutboundBuffer(BufferPool pool) {
+        this.pool = pool;
+    }
+
+    /** Bytes queued and not yet written (file regions count their remaining length). */
+    public long pending() {
+        return pending;
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    /** Copies the remaining bytes of {@code src} (consuming them). */
+    public void append(ByteBuffer src) {
+        int len = src.remaining();
+        while (src.hasRemaining()) {
+            ByteBuffer tail = writableTail(src.remaining());
+            int n = Math.min(src.remaining(), tail.remaining());
+            tail.put(tail.position(), src, src.position(), n);
+            tail.position(tail.position() + n);
+            src.position(src.position() + n);
+        }
+        pending += len;
+    }
+
+    public void append(byte[] src, int offset, int length) {
+        int end = offset + length;
+        while (offset < end) {
+            ByteBuffer tail = writableTail(end - offset);
+            int n = Math.min(end - offset, tail.remaining());
+            tail.put(src, offset, n);
+            offset += n;
+        }
+        pending += length;
+    }
+
+    /** Queues {@code count} bytes of {@code file} from {@code position}; {@code onSent} runs once they are written. */
+    public void appendFile(FileChannel file, long position, long count, Runnable onSent) {
+        entries.addLast(new FileRegion(file, position, count, onSent));
+        pending += count;
+    }
+
+    private ByteBuffer writableTail(int wanted) {
+        Object last = entries.peekLast();
+        if (last instanceof ByteBuffer b && b.hasRemaining()) return b;
+        ByteBuffer b = pool.acquire(Math.max(CHUNK, Math.min(wanted, BufferPool.MAX_POOLED)));
+        entries.addLast(b);
+        return b;
+    }
+
+    /**
+     * Writes as much as the channel takes without blocking (or everything, for a blocking channel).
+     * Returns the number of bytes written; {@link #isEmpty()} tells whether all went.
+     */
+    public long writeTo(WritableByteChannel channel) throws IOException {
+        long total = 0;
+        while (!entries.isEmpty()) {
+            Object head = entries.peekFirst();
+            long n;
+            boolean done;
+            if (head instanceof FileRegion region) {
+                n = region.file.transferTo(region.position, region.count, channel);
+                region.position += n;
+                region.count -= n;
+                done = region.count == 0;
+                if (done) {
+                    entries.pollFirst();
+                    if (region.onSent != null) region.onSent.run();
+                }
+            } else {
+                n = writeChunks(channel);
+                done = entries.isEmpty() || entries.peekFirst() != head;
+            }
+            total += n;
+            pending -= n;
+            if (!done || n == 0) break;
+        }
+        return total;
+    }
+
+    /** Writes the leading run of chunks, with one gathering write when there are several. */
+    private long writeChunks(WritableByteChannel channel) throws IOException {
+        int count = 0;
+        for (Object e : entries) {
+            if (!(e instanceof ByteBuffer b) || count == MAX_GATHER) break;
+            gather[count++] = b.flip();
+        }
+        long n;
+        if (count == 1 || !(channel instanceof GatheringByteChannel g)) n = channel.write(gather[0]);
+        else n = g.write(gather, 0, count);
+        for (int i = 0; i < count; i++) {
+            ByteBuffer b = gather[i];
+            gather[i] = null;
+            if (!b.hasRemaining()) {
+                entries.pollFirst();
+                pool.release(b);
+            } else if (b.position() > 0) {
+                b.compact();
+            } else {
+                b.position(b.limit()).limit(b.capacity());
+            }
+        }
+        return n;
+    }
+
+    /** Drops everything queued, returning chunks to the pool. File regions are dropped without their callbacks. */
+    public void release() {
+        Object e;
+        while ((e = entries.pollFirst()) != null) {
+            if (e instanceof ByteBuffer b) pool.release(b);
+        }
+        pending = 0;
+    }
+
+    private static final class FileRegion {
+        final FileChannel file;
+        final Runnable onSent;
+        long position;
+        long count;
+
+        FileRegion(FileChannel file, long position, long count, Runnable onSent) {
+            this.file = file;
+            this.position = position;
+            this.count = count;
+            this.onSent = onSent;
+        }
+    }
+}

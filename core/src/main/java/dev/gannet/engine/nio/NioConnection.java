@@ -1,0 +1,486 @@
+package dev.gannet.engine.nio;
+
+import dev.gannet.buffer.OutboundBuffer;
+import dev.gannet.transport.Action;
+import dev.gannet.transport.Connection;
+import dev.gannet.transport.Handler;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A connection owned by one {@link NioLoop}. Every field is touched by the loop thread only; public methods
+ * called from elsewhere re-enter through {@link NioLoop#execute}.
+ */
+final class NioConnection implements Connection, NioLoop.Selectable {
+    private static final System.Logger LOG = System.getLogger(NioConnection.class.getName());
+    private static final AtomicLong IDS = new AtomicLong();
+    /** Unconsumed input beyond this closes the connection: a handler that never consumes must not eat the heap. */
+    static final int MAX_INBOUND = 64 * 1024 * 1024;
+
+    private final long id = IDS.incrementAndGet();
+    final NioLoop loop;
+    private final SocketChannel channel;
+    private final NioGroup group;
+    private final Handler handler;
+    private final OutboundBuffer out;
+    private SelectionKey key;
+    private ByteBuffer inbound;
+    private Object context;
+    private int interest = -1;
+    private boolean writable = true;
+    private boolean readPaused;
+    private boolean inputClosed;
+    private boolean closing;
+    private boolean outputShutdownRequested;
+    private boolean flushQueued;
+    private boolean closed;
+    private long lastActivity;
+    private long nextTick;
+    NioConnection prev;
+    NioConnection next;
+
+    NioConnection(NioLoop loop, SocketChannel channel, NioGroup group) {
+        this.loop = loop;
+        this.channel = channel;
+        this.group = group;
+        this.handler = group.handler;
+        this.out = new OutboundBuffer(loop.pool);
+    }
+
+    /** Registers with the loop's selector and calls {@link Handler#onOpen}. Runs on the loop. */
+    void open(SelectionKey existingKey) throws IOException {
+        key = existingKey != null ? existingKey : channel.register(loop.selector, 0, this);
+        key.attach(this);
+        lastActivity = loop.now;
+        nextTick = loop.now + group.tickNanos;
+        loop.add(this, group.sweepNanos());
+        updateInterest();
+        group.opened(this);
+        Action a;
+        try {
+            a = handler.onOpen(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
+            return;
+        }
+        apply(a);
+    }
+
+    @Override
+    public void ready(SelectionKey k) {
+        int ops = k.readyOps();
+        if ((ops & SelectionKey.OP_WRITE) != 0) flushFromLoop();
+        if ((ops & SelectionKey.OP_READ) != 0 && !closed) read();
+    }
+
+    private void read() {
+        // Reading again while the socket fills the buffer, up to a bound, keeps one busy peer from starving the rest.
+        for (int i = 0; i < 16 && wantsRead(); i++) {
+            ByteBuffer buf = inbound;
+            boolean shared = buf == null;
+            if (shared) {
+                buf = loop.readBuffer.clear();
+            } else if (!buf.hasRemaining()) {
+                if (buf.capacity() >= MAX_INBOUND) {
+                    abort(new IOException("more than " + MAX_INBOUND + " bytes of input left unconsumed"));
+                    return;
+                }
+                buf = inbound = grow(buf);
+            }
+            int n;
+            try {
+                n = channel.read(buf);
+            } catch (IOException e) {
+                abort(e);
+                return;
+            }
+            if (n <= 0) {
+                if (n < 0) endOfInput();
+                return;
+            }
+            lastActivity = loop.now;
+            group.stats.bytesRead.add(n);
+            buf.flip();
+            Action a;
+            try {
+                a = handler.onData(this, buf);
+            } catch (Throwable t) {
+                handlerFailed(t);
+                return;
+            }
+            keepLeftover(buf, shared);
+            if (a != Action.KEEP) {
+                apply(a);
+                return;
+            }
+            if (buf.limit() < buf.capacity()) return;
+        }
+    }
+
+    private void keepLeftover(ByteBuffer buf, boolean shared) {
+        if (closed) return;
+        if (buf.hasRemaining()) {
+            if (shared) {
+                inbound = loop.pool.acquire(Math.max(buf.remaining() * 2, 4096));
+                inbound.put(buf);
+            } else {
+                buf.compact();
+            }
+        } else if (!shared) {
+            loop.pool.release(buf);
+            inbound = null;
+        }
+    }
+
+    private ByteBuffer grow(ByteBuffer full) {
+        ByteBuffer bigger = loop.pool.acquire(full.capacity() * 2);
+        bigger.put(full.flip());
+        loop.pool.release(full);
+        return bigger;
+    }
+
+    private void endOfInput() {
+        inputClosed = true;
+        Action a;
+        try {
+            a = handler.onEndOfInput(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
+            return;
+        }
+        updateInterest();
+        apply(a);
+    }
+
+    private boolean wantsRead() {
+        return !closed && !closing && !inputClosed && !readPaused && writable;
+    }
+
+    private void updateInterest() {
+        if (closed || !key.isValid()) return;
+        int ops = (wantsRead() ? SelectionKey.OP_READ : 0) | (out.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+        if (ops != interest) {
+            interest = ops;
+            key.interestOps(ops);
+        }
+    }
+
+    void apply(Action a) {
+        switch (a) {
+            case KEEP -> { }
+            case CLOSE -> close();
+            case SHUTDOWN -> {
+                close();
+                group.shutdownRequested();
+            }
+        }
+    }
+
+    private void handlerFailed(Throwable t) {
+        if (t instanceof IOException) {
+            group.stats.errors.increment();
+            LOG.log(System.Logger.Level.INFO, "connection " + id + " closed on a protocol error: " + t);
+        } else {
+            group.stats.handlerErrors.increment();
+            LOG.log(System.Logger.Level.WARNING, "handler failed on connection " + id + "; closing it", t);
+        }
+        abort(t);
+    }
+
+    @Override
+    public void write(ByteBuffer src) {
+        if (!loop.inLoop()) {
+            ByteBuffer copy = ByteBuffer.allocate(src.remaining()).put(src).flip();
+            loop.execute(() -> write(copy));
+            return;
+        }
+        if (closed || outputShutdownRequested) {
+            src.position(src.limit());
+            return;
+        }
+        out.append(src);
+        afterAppend();
+    }
+
+    @Override
+    public void write(byte[] src, int offset, int length) {
+        if (!loop.inLoop()) {
+            write(ByteBuffer.wrap(src, offset, length));
+            return;
+        }
+        if (closed || outputShutdownRequested) return;
+        out.append(src, offset, length);
+        afterAppend();
+    }
+
+    @Override
+    public void sendFile(FileChannel file, long position, long count, Runnable onSent) {
+        if (!loop.inLoop()) {
+            loop.execute(() -> sendFile(file, position, count, onSent));
+            return;
+        }
+        if (closed || outputShutdownRequested) return;
+        out.appendFile(file, position, count, onSent);
+        afterAppend();
+    }
+
+    private void afterAppend() {
+        if (!flushQueued) {
+            flushQueued = true;
+            loop.flushLater(this);
+        }
+        if (writable && out.pending() > group.highWaterMark) {
+            writable = false;
+            updateInterest();
+            notifyWritability(false);
+        }
+    }
+
+    @Override
+    public void flush() {
+        if (!loop.inLoop()) loop.execute(this::flushFromLoop);
+        else flushFromLoop();
+    }
+
+    /** Writes what the socket takes now; the rest waits for OP_WRITE. */
+    void flushFromLoop() {
+        flushQueued = false;
+        if (closed) return;
+        if (!out.isEmpty()) {
+            long n;
+            try {
+                n = out.writeTo(channel);
+            } catch (IOException e) {
+                abort(e);
+                return;
+            }
+            if (n > 0) {
+                group.stats.bytesWritten.add(n);
+                lastActivity = loop.now;
+            }
+        }
+        if (out.isEmpty()) {
+            if (closing) {
+                closeNow(null);
+                return;
+            }
+            if (outputShutdownRequested && channel.isConnected()) {
+                try {
+                    channel.shutdownOutput();
+                } catch (IOException e) {
+                    abort(e);
+                    return;
+                }
+            }
+        }
+        updateInterest();
+        if (!writable && out.pending() <= group.lowWaterMark) {
+            writable = true;
+            updateInterest();
+            notifyWritability(true);
+        }
+    }
+
+    private void notifyWritability(boolean w) {
+        try {
+            handler.onWritabilityChanged(this, w);
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+    }
+
+    @Override
+    public boolean isWritable() {
+        return writable;
+    }
+
+    @Override
+    public long pendingOutputBytes() {
+        return out.pending();
+    }
+
+    @Override
+    public void pauseReading() {
+        if (!loop.inLoop()) {
+            loop.execute(this::pauseReading);
+            return;
+        }
+        readPaused = true;
+        updateInterest();
+    }
+
+    @Override
+    public void resumeReading() {
+        if (!loop.inLoop()) {
+            loop.execute(this::resumeReading);
+            return;
+        }
+        readPaused = false;
+        updateInterest();
+    }
+
+    @Override
+    public void close() {
+        if (!loop.inLoop()) {
+            loop.execute(this::close);
+            return;
+        }
+        if (closed || closing) return;
+        if (out.isEmpty()) {
+            closeNow(null);
+        } else {
+            closing = true;
+            updateInterest();
+        }
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        if (!loop.inLoop()) {
+            loop.execute(() -> abort(cause));
+            return;
+        }
+        if (closed) return;
+        try {
+            if (channel.isOpen()) channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException ignored) {
+            // a reset is best effort; the close below is what matters
+        }
+        closeNow(cause);
+    }
+
+    @Override
+    public void shutdownOutput() {
+        if (!loop.inLoop()) {
+            loop.execute(this::shutdownOutput);
+            return;
+        }
+        if (closed || outputShutdownRequested) return;
+        outputShutdownRequested = true;
+        if (!flushQueued) {
+            flushQueued = true;
+            loop.flushLater(this);
+        }
+    }
+
+    private void closeNow(Throwable cause) {
+        if (closed) return;
+        closed = true;
+        if (key != null) key.cancel();
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // the descriptor is gone either way
+        }
+        out.release();
+        if (inbound != null) {
+            loop.pool.release(inbound);
+            inbound = null;
+        }
+        loop.remove(this);
+        if (cause instanceof IOException && !(cause instanceof IdleTimeoutException)) group.stats.errors.increment();
+        group.closed(this);
+        try {
+            handler.onClose(this, cause);
+        } catch (Throwable t) {
+            group.stats.handlerErrors.increment();
+            LOG.log(System.Logger.Level.WARNING, "onClose failed on connection " + id, t);
+        }
+    }
+
+    /** Called by the loop's sweep: idle timeout and ticks. */
+    void sweep(long now) {
+        if (closed) return;
+        if (group.idleNanos > 0 && now - lastActivity >= group.idleNanos) {
+            group.stats.idleTimeouts.increment();
+            abort(new IdleTimeoutException(Duration.ofNanos(group.idleNanos)));
+            return;
+        }
+        if (group.tickNanos > 0 && now - nextTick >= 0) {
+            nextTick = now + group.tickNanos;
+            Action a;
+            try {
+                a = handler.onTick(this);
+            } catch (Throwable t) {
+                handlerFailed(t);
+                return;
+            }
+            apply(a);
+        }
+    }
+
+    /** Graceful shutdown: ask the handler, then close or let it finish. */
+    void drain() {
+        if (closed) return;
+        Action a;
+        try {
+            a = handler.onDrain(this);
+        } catch (Throwable t) {
+            handlerFailed(t);
+            return;
+        }
+        apply(a);
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        try {
+            return channel.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        try {
+            return channel.getLocalAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T context() {
+        return (T) context;
+    }
+
+    @Override
+    public void context(Object context) {
+        this.context = context;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        loop.execute(task);
+    }
+
+    @Override
+    public Cancellable schedule(Runnable task, Duration delay) {
+        return loop.schedule(task, delay.toNanos());
+    }
+
+    @Override
+    public String toString() {
+        return "nio#" + id + (closed ? " closed" : "") + " " + remoteAddress();
+    }
+}

@@ -1,0 +1,145 @@
+package dev.gannet.engine.nio;
+
+import dev.gannet.engine.Engine;
+import dev.gannet.engine.SocketSetup;
+import dev.gannet.transport.ClientConfig;
+import dev.gannet.transport.Connection;
+import dev.gannet.transport.Handler;
+import dev.gannet.transport.Server;
+import dev.gannet.transport.ServerConfig;
+import dev.gannet.transport.TransportStats;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The java.nio engine (epoll on Linux). Each server gets its own loops; outbound connections share a set of
+ * client loops, one per core, started on first use.
+ */
+public final class NioEngine implements Engine {
+    public static final String NAME = "nio";
+    public static final NioEngine INSTANCE = new NioEngine();
+    /** Counters for all outbound connections of this engine. */
+    public static final TransportStats CLIENT_STATS = new TransportStats();
+
+    private volatile NioLoop[] clientLoops;
+    private final AtomicInteger nextClientLoop = new AtomicInteger();
+
+    private NioEngine() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Server bind(ServerConfig config, Handler handler) throws IOException {
+        return NioServer.start(config, handler);
+    }
+
+    @Override
+    public CompletableFuture<Connection> connect(InetSocketAddress remote, ClientConfig config, Handler handler) {
+        CompletableFuture<Connection> result = new CompletableFuture<>();
+        NioLoop loop = clientLoop();
+        SocketChannel ch;
+        try {
+            ch = SocketChannel.open();
+            ch.configureBlocking(false);
+            SocketSetup.configureConnection(ch, config.socket());
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        NioGroup group = new NioGroup(handler, CLIENT_STATS, config.lowWaterMark(), config.highWaterMark(),
+                config.idleTimeout(), config.tickInterval());
+        loop.execute(() -> new PendingConnect(loop, ch, group, result).start(remote, config));
+        return result;
+    }
+
+    private NioLoop clientLoop() {
+        NioLoop[] loops = clientLoops;
+        if (loops == null) {
+            synchronized (this) {
+                loops = clientLoops;
+                if (loops == null) {
+                    int n = Runtime.getRuntime().availableProcessors();
+                    loops = new NioLoop[n];
+                    try {
+                        for (int i = 0; i < n; i++) {
+                            loops[i] = new NioLoop("gannet-nio-client-" + i);
+                            loops[i].start();
+                        }
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    clientLoops = loops;
+                }
+            }
+        }
+        return loops[Math.floorMod(nextClientLoop.getAndIncrement(), loops.length)];
+    }
+
+    /** A connect in progress: waits for OP_CONNECT, or fails at the timeout. */
+    private static final class PendingConnect implements NioLoop.Selectable {
+        final NioLoop loop;
+        final SocketChannel channel;
+        final NioGroup group;
+        final CompletableFuture<Connection> result;
+        NioLoop.Timer timeout;
+
+        PendingConnect(NioLoop loop, SocketChannel channel, NioGroup group, CompletableFuture<Connection> result) {
+            this.loop = loop;
+            this.channel = channel;
+            this.group = group;
+            this.result = result;
+        }
+
+        void start(InetSocketAddress remote, ClientConfig config) {
+            try {
+                if (channel.connect(remote)) {
+                    established(null);
+                } else {
+                    SelectionKey key = channel.register(loop.selector, SelectionKey.OP_CONNECT, this);
+                    timeout = loop.schedule(() -> fail(new ConnectException("connect to " + remote + " timed out after "
+                            + config.connectTimeout().toMillis() + " ms")), config.connectTimeout().toNanos());
+                    assert key != null;
+                }
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+            }
+        }
+
+        @Override
+        public void ready(SelectionKey key) {
+            try {
+                if (channel.finishConnect()) established(key);
+            } catch (IOException e) {
+                fail(e);
+            }
+        }
+
+        private void established(SelectionKey key) throws IOException {
+            if (result.isDone()) return;
+            if (timeout != null) timeout.cancel();
+            NioConnection c = new NioConnection(loop, channel, group);
+            c.open(key);
+            if (!result.complete(c)) c.abort(null);
+        }
+
+        private void fail(Throwable e) {
+            if (result.isDone()) return;
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // failing anyway
+            }
+            result.completeExceptionally(e);
+        }
+    }
+}

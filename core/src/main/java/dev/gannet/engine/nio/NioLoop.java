@@ -1,0 +1,255 @@
+package dev.gannet.engine.nio;
+
+import dev.gannet.buffer.BufferPool;
+import dev.gannet.transport.Connection;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+
+/**
+ * One event loop: a thread with a {@link Selector}, a task queue, timers, a buffer pool and the connections it
+ * owns. A turn is: select, dispatch ready keys, run due timers, run queued tasks, then flush every connection
+ * that was written to during the turn, so a burst of writes costs one write system call per connection.
+ */
+final class NioLoop implements Runnable {
+    private static final System.Logger LOG = System.getLogger(NioLoop.class.getName());
+    /** The shared read buffer; bytes a handler leaves unconsumed move to a pooled per-connection buffer. */
+    static final int READ_BUFFER = 64 * 1024;
+
+    final Selector selector;
+    final BufferPool pool = BufferPool.forLoop();
+    final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER);
+    private final Thread thread;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakeupPending = new AtomicBoolean();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final Consumer<SelectionKey> dispatch = this::dispatch;
+    private NioConnection[] flushQueue = new NioConnection[64];
+    private int flushCount;
+    private long timerSequence;
+    /** Intrusive list of owned connections, walked by the idle/tick sweep without allocating. */
+    NioConnection first;
+    /** Connections owned, read by acceptors on other threads to balance. */
+    volatile int connectionCount;
+    /** Nanos at the start of this turn: one clock read per turn instead of one per event. */
+    long now = System.nanoTime();
+    private long sweepInterval = Long.MAX_VALUE;
+    private boolean sweepArmed;
+    private volatile boolean running = true;
+
+    NioLoop(String name) throws IOException {
+        this.selector = Selector.open();
+        this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    /** Queues a task for the loop; safe from any thread. */
+    void execute(Runnable task) {
+        tasks.add(task);
+        if (!inLoop() && wakeupPending.compareAndSet(false, true)) selector.wakeup();
+    }
+
+    Timer schedule(Runnable task, long delayNanos) {
+        Timer t = new Timer(task, System.nanoTime() + delayNanos, timerSequence++);
+        if (inLoop()) timers.add(t);
+        else execute(() -> timers.add(t));
+        return t;
+    }
+
+    /** Stops the loop after this turn; connections still open are closed hard. */
+    void stop() {
+        running = false;
+        selector.wakeup();
+    }
+
+    void awaitTermination(long millis) throws InterruptedException {
+        thread.join(millis);
+    }
+
+    /** Marks {@code c} for the end-of-turn flush. */
+    void flushLater(NioConnection c) {
+        if (flushCount == flushQueue.length) flushQueue = java.util.Arrays.copyOf(flushQueue, flushCount * 2);
+        flushQueue[flushCount++] = c;
+    }
+
+    void add(NioConnection c, long sweepNanos) {
+        c.next = first;
+        if (first != null) first.prev = c;
+        first = c;
+        connectionCount++;
+        if (sweepNanos > 0 && sweepNanos < sweepInterval) {
+            sweepInterval = sweepNanos;
+            if (!sweepArmed) {
+                sweepArmed = true;
+                schedule(this::sweep, sweepInterval);
+            }
+        }
+    }
+
+    void remove(NioConnection c) {
+        if (c.prev != null) c.prev.next = c.next;
+        else if (first == c) first = c.next;
+        if (c.next != null) c.next.prev = c.prev;
+        c.next = c.prev = null;
+        connectionCount--;
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (running) {
+                turn();
+            }
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + " failed", t);
+        } finally {
+            closeAll();
+        }
+    }
+
+    private void turn() throws IOException {
+        wakeupPending.set(false);
+        if (!tasks.isEmpty()) {
+            selector.selectNow(dispatch);
+        } else {
+            Timer next = timers.peek();
+            if (next == null) {
+                selector.select(dispatch);
+            } else {
+                long waitMs = (next.deadline - System.nanoTime() + 999_999) / 1_000_000;
+                if (waitMs <= 0) selector.selectNow(dispatch);
+                else selector.select(dispatch, waitMs);
+            }
+        }
+        now = System.nanoTime();
+        runTimers();
+        runTasks();
+        flushAll();
+    }
+
+    private void dispatch(SelectionKey key) {
+        if (key.attachment() instanceof Selectable s) {
+            try {
+                s.ready(key);
+            } catch (Throwable t) {
+                // Last line of defence: a bug in a connection must not take the loop down.
+                LOG.log(System.Logger.Level.ERROR, "unexpected error in event dispatch", t);
+                if (s instanceof NioConnection c) c.abort(t);
+            }
+        }
+    }
+
+    private void runTimers() {
+        Timer t;
+        while ((t = timers.peek()) != null && t.deadline - now <= 0) {
+            timers.poll();
+            if (!t.cancelled) safeRun(t.task);
+        }
+    }
+
+    private void runTasks() {
+        // Bounded so that tasks which queue tasks cannot starve I/O.
+        for (int i = 0, n = 4096; i < n; i++) {
+            Runnable r = tasks.poll();
+            if (r == null) break;
+            safeRun(r);
+        }
+    }
+
+    private void flushAll() {
+        // A flush may call handlers that write to other connections: walk by index as the queue grows.
+        for (int i = 0; i < flushCount; i++) {
+            NioConnection c = flushQueue[i];
+            flushQueue[i] = null;
+            c.flushFromLoop();
+        }
+        flushCount = 0;
+    }
+
+    private static void safeRun(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.WARNING, "task failed on event loop", t);
+        }
+    }
+
+    /** Idle timeouts and ticks: one pass over the owned connections per sweep interval. */
+    private void sweep() {
+        for (NioConnection c = first; c != null; ) {
+            NioConnection next = c.next;
+            c.sweep(now);
+            c = next;
+        }
+        if (first == null) {
+            sweepArmed = false;
+            sweepInterval = Long.MAX_VALUE;
+        } else {
+            schedule(this::sweep, sweepInterval);
+        }
+    }
+
+    private void closeAll() {
+        for (NioConnection c = first; c != null; ) {
+            NioConnection next = c.next;
+            c.abort(null);
+            c = next;
+        }
+        for (SelectionKey k : selector.keys()) {
+            try {
+                k.channel().close();
+            } catch (IOException ignored) {
+                // closing anyway
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // nothing more to release
+        }
+    }
+
+    /** Something registered with the selector. */
+    interface Selectable {
+        void ready(SelectionKey key) throws IOException;
+    }
+
+    static final class Timer implements Comparable<Timer>, Connection.Cancellable {
+        final Runnable task;
+        final long deadline;
+        final long sequence;
+        volatile boolean cancelled;
+
+        Timer(Runnable task, long deadline, long sequence) {
+            this.task = task;
+            this.deadline = deadline;
+            this.sequence = sequence;
+        }
+
+        @Override
+        public boolean cancel() {
+            boolean was = cancelled;
+            cancelled = true;
+            return !was;
+        }
+
+        @Override
+        public int compareTo(Timer o) {
+            int c = Long.compare(deadline - o.deadline, 0);
+            return c != 0 ? c : Long.compare(sequence, o.sequence);
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package dev.gannet.engine.nio;
+
+import dev.gannet.engine.SocketSetup;
+import dev.gannet.transport.Handler;
+import dev.gannet.transport.Server;
+import dev.gannet.transport.ServerConfig;
+import dev.gannet.transport.TransportStats;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A server on the nio engine: its own event loops and either one acceptor (on loop 0) that hands connections to
+ * the loops, or, in SO_REUSEPORT mode, one listening socket per loop so the kernel spreads connections.
+ */
+final class NioServer implements Server {
+    private static final System.Logger LOG = System.getLogger(NioServer.class.getName());
+    private static final int RUNNING = 0, DRAINING = 1, STOPPED = 2;
+
+    private final ServerConfig config;
+    private final NioLoop[] loops;
+    private final List<Listener> listeners = new ArrayList<>();
+    private final TransportStats stats = new TransportStats();
+    private final ServerGroup group;
+    private final AtomicInteger open = new AtomicInteger();
+    private final AtomicInteger state = new AtomicInteger(RUNNING);
+    private final CompletableFuture<Void> termination = new CompletableFuture<>();
+    private InetSocketAddress bound;
+    private int nextLoop;
+
+    private NioServer(ServerConfig config, Handler handler) throws IOException {
+        this.config = config;
+        this.group = new ServerGroup(handler, stats, config);
+        int n = config.loopCount();
+        this.loops = new NioLoop[n];
+        for (int i = 0; i < n; i++) loops[i] = new NioLoop("gannet-nio-" + i);
+    }
+
+    static NioServer start(ServerConfig config, Handler handler) throws IOException {
+        NioServer s = new NioServer(config, handler);
+        try {
+            s.bind();
+        } catch (IOException | RuntimeException e) {
+            for (Listener l : s.listeners) l.channel.close();
+            for (NioLoop loop : s.loops) loop.selector.close();
+            throw e;
+        }
+        for (NioLoop loop : s.loops) loop.start();
+        return s;
+    }
+
+    private void bind() throws IOException {
+        InetSocketAddress address = config.address();
+        int sockets = config.socket().reusePort() ? loops.length : 1;
+        for (int i = 0; i < sockets; i++) {
+            ServerSocketChannel ch = SocketSetup.openListener(address, config.socket());
+            if (bound == null) {
+                bound = (InetSocketAddress) ch.getLocalAddress();
+                // With port 0 the other REUSEPORT sockets must join the port the first one got.
+                address = new InetSocketAddress(address.getAddress(), bound.getPort());
+            }
+            ch.configureBlocking(false);
+            Listener l = new Listener(loops[i], ch);
+            // The loop threads are not running yet, so registering from here cannot race a select.
+            l.key = ch.register(loops[i].selector, SelectionKey.OP_ACCEPT, l);
+            listeners.add(l);
+        }
+    }
+
+    private NioLoop pickLoop(NioLoop acceptorLoop) {
+        if (config.socket().reusePort() || loops.length == 1) return acceptorLoop;
+        if (config.balance() == ServerConfig.Balance.LEAST_CONNECTIONS) {
+            NioLoop best = loops[0];
+            for (NioLoop l : loops) if (l.connectionCount < best.connectionCount) best = l;
+            return best;
+        }
+        NioLoop l = loops[nextLoop];
+        nextLoop = nextLoop + 1 == loops.length ? 0 : nextLoop + 1;
+        return l;
+    }
+
+    private void accepted(SocketChannel ch, NioLoop acceptorLoop) {
+        if (state.get() != RUNNING) {
+            closeQuietly(ch);
+            return;
+        }
+        if (open.incrementAndGet() > config.maxConnections()) {
+            open.decrementAndGet();
+            stats.rejected.increment();
+            closeQuietly(ch);
+            return;
+        }
+        try {
+            ch.configureBlocking(false);
+            SocketSetup.configureConnection(ch, config.socket());
+        } catch (IOException e) {
+            open.decrementAndGet();
+            closeQuietly(ch);
+            return;
+        }
+        NioLoop target = pickLoop(acceptorLoop);
+        if (target == acceptorLoop) openOn(target, ch);
+        else target.execute(() -> openOn(target, ch));
+    }
+
+    private void openOn(NioLoop loop, SocketChannel ch) {
+        if (state.get() == STOPPED) {
+            open.decrementAndGet();
+            closeQuietly(ch);
+            return;
+        }
+        NioConnection c = new NioConnection(loop, ch, group);
+        try {
+            c.open(null);
+        } catch (IOException e) {
+            c.abort(e);
+            return;
+        }
+        if (state.get() == DRAINING) c.drain();
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return bound;
+    }
+
+    @Override
+    public String engine() {
+        return NioEngine.NAME;
+    }
+
+    @Override
+    public TransportStats stats() {
+        return stats;
+    }
+
+    @Override
+    public CompletableFuture<Void> shutdownGracefully(Duration deadline) {
+        if (!state.compareAndSet(RUNNING, DRAINING)) return termination;
+        for (Listener l : listeners) l.loop.execute(l::close);
+        for (NioLoop loop : loops) {
+            loop.execute(() -> {
+                for (NioConnection c = loop.first; c != null; ) {
+                    NioConnection next = c.next;
+                    c.drain();
+                    c = next;
+                }
+            });
+        }
+        loops[0].schedule(this::forceClose, deadline.toNanos());
+        loops[0].execute(this::stopIfIdle);
+        return termination;
+    }
+
+    private void forceClose() {
+        for (NioLoop loop : loops) {
+            loop.execute(() -> {
+                for (NioConnection c = loop.first; c != null; ) {
+                    NioConnection next = c.next;
+                    c.abort(new IOException("closed by server shutdown"));
+                    c = next;
+                }
+            });
+        }
+    }
+
+    private void stopIfIdle() {
+        if (open.get() == 0 && state.compareAndSet(DRAINING, STOPPED)) {
+            for (NioLoop loop : loops) loop.stop();
+            Thread.ofPlatform().daemon(true).name("gannet-nio-stop").start(() -> {
+                try {
+                    for (NioLoop loop : loops) loop.awaitTermination(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                termination.complete(null);
+            });
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdownGracefully(config.shutdownTimeout()).join();
+    }
+
+    @Override
+    public CompletableFuture<Void> terminationFuture() {
+        return termination;
+    }
+
+    /** Tracks the server's connections so a draining server stops when the last one closes. */
+    private final class ServerGroup extends NioGroup {
+        ServerGroup(Handler handler, TransportStats stats, ServerConfig config) {
+            super(handler, stats, config.lowWaterMark(), config.highWaterMark(), config.idleTimeout(), config.tickInterval());
+        }
+
+        @Override
+        void closed(NioConnection c) {
+            super.closed(c);
+            if (open.decrementAndGet() == 0 && state.get() == DRAINING) stopIfIdle();
+        }
+
+        @Override
+        void shutdownRequested() {
+            shutdownGracefully(config.shutdownTimeout());
+        }
+    }
+
+    /** A listening socket and the loop that accepts on it. */
+    private final class Listener implements NioLoop.Selectable {
+        final NioLoop loop;
+        final ServerSocketChannel channel;
+        SelectionKey key;
+
+        Listener(NioLoop loop, ServerSocketChannel channel) {
+            this.loop = loop;
+            this.channel = channel;
+        }
+
+        @Override
+        public void ready(SelectionKey k) {
+            // Bounded so that a connection storm still lets the loop serve its connections.
+            for (int i = 0; i < 256; i++) {
+                SocketChannel ch;
+                try {
+                    ch = channel.accept();
+                } catch (IOException e) {
+                    // Typically EMFILE: back off instead of spinning on a listener that stays ready.
+                    LOG.log(System.Logger.Level.WARNING, "accept failed, pausing accepts for 100 ms: " + e);
+                    stats.errors.increment();
+                    key.interestOps(0);
+                    loop.schedule(() -> {
+                        if (key.isValid()) key.interestOps(SelectionKey.OP_ACCEPT);
+                    }, 100_000_000L);
+                    return;
+                }
+                if (ch == null) return;
+                accepted(ch, loop);
+            }
+        }
+
+        void close() {
+            key.cancel();
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // already closed
+            }
+        }
+    }
+}

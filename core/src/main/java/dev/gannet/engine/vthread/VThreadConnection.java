@@ -1,0 +1,442 @@
+package dev.gannet.engine.vthread;
+
+import dev.gannet.buffer.BufferPool;
+import dev.gannet.buffer.OutboundBuffer;
+import dev.gannet.transport.Action;
+import dev.gannet.transport.Connection;
+import dev.gannet.transport.Handler;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A connection served by its own virtual thread with blocking reads and writes. Handler callbacks run under the
+ * connection's lock, so callbacks triggered from other threads (tasks, ticks, drain) never overlap the reader's.
+ * Output queued during a callback is flushed when it returns, with a blocking write: a peer that does not read
+ * blocks this connection's thread, which is the backpressure of this engine.
+ */
+final class VThreadConnection implements Connection, Runnable {
+    private static final System.Logger LOG = System.getLogger(VThreadConnection.class.getName());
+    private static final AtomicLong IDS = new AtomicLong();
+    static final int MAX_INBOUND = 64 * 1024 * 1024;
+
+    private final long id = IDS.incrementAndGet();
+    private final SocketChannel channel;
+    private final VThreadGroup group;
+    private final Handler handler;
+    private final BufferPool pool;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition resumed = lock.newCondition();
+    private final OutboundBuffer out;
+    private Thread thread;
+    /** Runs once onOpen returned KEEP; a client uses it to complete its connect future. */
+    Runnable afterOpen;
+    private Object context;
+    private boolean inCallback;
+    private boolean readPaused;
+    private boolean inputClosed;
+    private boolean closing;
+    private boolean outputShutdownRequested;
+    private volatile boolean closed;
+    private volatile Throwable closeCause;
+    private volatile boolean writable = true;
+    volatile long lastActivity = System.nanoTime();
+    volatile long nextTick;
+
+    VThreadConnection(SocketChannel channel, VThreadGroup group) {
+        this.channel = channel;
+        this.group = group;
+        this.handler = group.handler;
+        this.pool = group.pool;
+        this.out = new OutboundBuffer(pool);
+        this.nextTick = lastActivity + group.tickNanos;
+    }
+
+    void start() {
+        thread = Thread.ofVirtual().name("gannet-vthread-conn-", id).start(this);
+    }
+
+    @Override
+    public void run() {
+        ByteBuffer buf = null;
+        try {
+            if (!callback(() -> handler.onOpen(this))) return;
+            if (afterOpen != null) afterOpen.run();
+            buf = pool.acquire(BufferPool.MIN_CAPACITY);
+            while (!closed && !closing && !inputClosed) {
+                awaitReadable();
+                if (closed || closing) break;
+                if (!buf.hasRemaining()) {
+                    if (buf.capacity() >= MAX_INBOUND) throw new IOException("more than " + MAX_INBOUND + " bytes of input left unconsumed");
+                    ByteBuffer bigger = pool.acquire(buf.capacity() * 2);
+                    bigger.put(buf.flip());
+                    pool.release(buf);
+                    buf = bigger;
+                }
+                int n = channel.read(buf);
+                if (n < 0) {
+                    lock.lock();
+                    try {
+                        inputClosed = true;
+                    } finally {
+                        lock.unlock();
+                    }
+                    if (!callback(() -> handler.onEndOfInput(this))) return;
+                    break;
+                }
+                lastActivity = System.nanoTime();
+                group.stats.bytesRead.add(n);
+                ByteBuffer data = buf.flip();
+                boolean keep = callback(() -> handler.onData(this, data));
+                buf.compact();
+                if (!keep) return;
+            }
+            awaitClose();
+        } catch (IOException e) {
+            if (closeCause == null && !closed) closeCause = e;
+        } catch (Throwable t) {
+            closeCause = t;
+            LOG.log(System.Logger.Level.ERROR, "unexpected error on connection " + id, t);
+        } finally {
+            if (buf != null) pool.release(buf);
+            finish();
+        }
+    }
+
+    /** Waits while reading is paused by the user or by the high water mark. */
+    private void awaitReadable() throws InterruptedException {
+        lock.lock();
+        try {
+            while ((readPaused || !writable) && !closed && !closing) resumed.await();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** After end of input with KEEP, or a requested close: wait until the output side is done too. */
+    private void awaitClose() throws InterruptedException {
+        lock.lock();
+        try {
+            while (!closed && !closing) resumed.await();
+            if (closing) flushLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs a handler callback under the lock, flushes, applies its action. Returns false once the connection is done. */
+    boolean callback(java.util.function.Supplier<Action> cb) {
+        lock.lock();
+        try {
+            if (closed) return false;
+            Action a;
+            inCallback = true;
+            try {
+                a = cb.get();
+            } catch (Throwable t) {
+                handlerFailed(t);
+                return false;
+            } finally {
+                inCallback = false;
+            }
+            if (a == Action.SHUTDOWN) group.shutdownRequested();
+            if (a != Action.KEEP) closing = true;
+            flushLocked();
+            return !closed && !closing;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void handlerFailed(Throwable t) {
+        if (t instanceof IOException) {
+            LOG.log(System.Logger.Level.INFO, "connection " + id + " closed on a protocol error: " + t);
+        } else {
+            group.stats.handlerErrors.increment();
+            LOG.log(System.Logger.Level.WARNING, "handler failed on connection " + id + "; closing it", t);
+        }
+        abort(t);
+    }
+
+    private void flushLocked() {
+        if (closed) return;
+        try {
+            if (!out.isEmpty()) {
+                long n = out.writeTo(channel);
+                group.stats.bytesWritten.add(n);
+                lastActivity = System.nanoTime();
+            }
+            if (outputShutdownRequested && channel.isOpen()) channel.shutdownOutput();
+            if (!writable) {
+                writable = true;
+                resumed.signalAll();
+                handler.onWritabilityChanged(this, true);
+            }
+            if (closing) {
+                closed = true;
+                channel.close();
+                resumed.signalAll();
+            }
+        } catch (IOException e) {
+            abort(e);
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+    }
+
+    private void finish() {
+        lock.lock();
+        try {
+            closed = true;
+            out.release();
+            resumed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        Throwable cause = closeCause;
+        if (cause instanceof IOException && !(cause instanceof IdleTimeoutException)) group.stats.errors.increment();
+        group.closed(this);
+        try {
+            handler.onClose(this, cause);
+        } catch (Throwable t) {
+            group.stats.handlerErrors.increment();
+            LOG.log(System.Logger.Level.WARNING, "onClose failed on connection " + id, t);
+        }
+    }
+
+    private void afterAppend() {
+        if (inCallback && lock.isHeldByCurrentThread()) {
+            if (writable && out.pending() > group.highWaterMark) {
+                writable = false;
+                handler.onWritabilityChanged(this, false);
+            }
+            return;
+        }
+        flushLocked();
+    }
+
+    @Override
+    public void write(ByteBuffer src) {
+        lock.lock();
+        try {
+            if (closed || outputShutdownRequested) {
+                src.position(src.limit());
+                return;
+            }
+            out.append(src);
+            afterAppend();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void write(byte[] src, int offset, int length) {
+        lock.lock();
+        try {
+            if (closed || outputShutdownRequested) return;
+            out.append(src, offset, length);
+            afterAppend();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void sendFile(FileChannel file, long position, long count, Runnable onSent) {
+        lock.lock();
+        try {
+            if (closed || outputShutdownRequested) return;
+            out.appendFile(file, position, count, onSent);
+            afterAppend();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void flush() {
+        lock.lock();
+        try {
+            flushLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean isWritable() {
+        return writable;
+    }
+
+    @Override
+    public long pendingOutputBytes() {
+        lock.lock();
+        try {
+            return out.pending();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void pauseReading() {
+        lock.lock();
+        try {
+            readPaused = true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void resumeReading() {
+        lock.lock();
+        try {
+            readPaused = false;
+            resumed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed || closing) return;
+            closing = true;
+            resumed.signalAll();
+            if (!inCallback) flushLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes without taking the lock, so it also interrupts a read or write that is blocked. */
+    @Override
+    public void abort(Throwable cause) {
+        if (closed) return;
+        if (closeCause == null) closeCause = cause;
+        closed = true;
+        try {
+            if (channel.isOpen()) channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+            channel.close();
+        } catch (IOException ignored) {
+            // the descriptor is gone either way
+        }
+        if (lock.tryLock()) {
+            try {
+                resumed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    @Override
+    public void shutdownOutput() {
+        lock.lock();
+        try {
+            if (closed || outputShutdownRequested) return;
+            outputShutdownRequested = true;
+            if (!inCallback) flushLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        try {
+            return channel.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        try {
+            return channel.getLocalAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T context() {
+        return (T) context;
+    }
+
+    @Override
+    public void context(Object context) {
+        this.context = context;
+    }
+
+    /** Runs {@code task} under the connection's lock on a fresh virtual thread (or inline on the owner). */
+    @Override
+    public void execute(Runnable task) {
+        if (Thread.currentThread() == thread && lock.isHeldByCurrentThread()) {
+            task.run();
+            return;
+        }
+        Thread.ofVirtual().start(() -> callback(() -> {
+            task.run();
+            return Action.KEEP;
+        }));
+    }
+
+    @Override
+    public Cancellable schedule(Runnable task, Duration delay) {
+        var f = VThreadEngine.SCHEDULER.schedule(() -> execute(task), delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
+    }
+
+    /** Idle timeout and ticks, called by the group's sweeper. */
+    void sweep(long now) {
+        if (closed) return;
+        if (group.idleNanos > 0 && now - lastActivity >= group.idleNanos) {
+            group.stats.idleTimeouts.increment();
+            abort(new IdleTimeoutException(Duration.ofNanos(group.idleNanos)));
+            return;
+        }
+        if (group.tickNanos > 0 && now - nextTick >= 0) {
+            nextTick = now + group.tickNanos;
+            Thread.ofVirtual().start(() -> callback(() -> handler.onTick(this)));
+        }
+    }
+
+    void drain() {
+        Thread.ofVirtual().start(() -> callback(() -> handler.onDrain(this)));
+    }
+
+    @Override
+    public String toString() {
+        return "vthread#" + id + (closed ? " closed" : "") + " " + remoteAddress();
+    }
+}

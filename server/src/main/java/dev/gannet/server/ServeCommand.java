@@ -1,0 +1,85 @@
+package dev.gannet.server;
+
+import dev.gannet.transport.Action;
+import dev.gannet.transport.Handler;
+import dev.gannet.transport.Server;
+import dev.gannet.transport.ServerConfig;
+import dev.gannet.transport.TcpServer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** {@code gannet serve}: the ready server. Until the HTTP layer lands it is a TCP echo server. */
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Gannet.Version.class,
+        description = "Start the server (a TCP echo server for now). Every flag also reads an environment variable.",
+        showDefaultValues = true)
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "${env:PORT:-8080}", description = "port (env PORT)")
+    int port;
+
+    @Option(names = "--host", defaultValue = "${env:HOST:-0.0.0.0}", description = "address to bind (env HOST)")
+    String host;
+
+    @Option(names = "--engine", defaultValue = "${env:GANNET_ENGINE:-auto}", description = "nio, vthread or auto (env GANNET_ENGINE)")
+    String engine;
+
+    @Option(names = "--threads", defaultValue = "${env:GANNET_THREADS:-0}",
+            description = "event loops, 0 for one per core; ignored by vthread (env GANNET_THREADS)")
+    int threads;
+
+    @Option(names = "--reuse-port", defaultValue = "${env:GANNET_REUSE_PORT:-false}",
+            description = "one listening socket per loop with SO_REUSEPORT (env GANNET_REUSE_PORT)")
+    boolean reusePort;
+
+    @Option(names = "--mode", defaultValue = "${env:GANNET_MODE:-echo}", description = "what to serve: echo (env GANNET_MODE)")
+    String mode;
+
+    @Option(names = "--shutdown-timeout", defaultValue = "${env:GANNET_SHUTDOWN_TIMEOUT:-30s}",
+            description = "graceful shutdown deadline, e.g. 30s or 500ms (env GANNET_SHUTDOWN_TIMEOUT)")
+    String shutdownTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!mode.equals("echo")) {
+            System.err.println("gannet serve: unknown --mode '" + mode + "' (known: echo)");
+            return 2;
+        }
+        ServerConfig config = ServerConfig.builder()
+                .address(new InetSocketAddress(host, port))
+                .engine(engine)
+                .threads(threads)
+                .reusePort(reusePort)
+                .shutdownTimeout(parseDuration(shutdownTimeout))
+                .build();
+        Server server = TcpServer.start(config, new EchoHandler());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("gannet: shutting down gracefully (deadline " + config.shutdownTimeout().toMillis() + " ms)");
+            server.shutdownGracefully(config.shutdownTimeout()).join();
+        }, "gannet-shutdown"));
+        System.out.println("gannet: " + mode + " server on " + server.localAddress() + " (engine " + server.engine()
+                + (server.engine().equals("vthread") ? "" : ", " + config.loopCount() + " loops") + ")");
+        // The loops are daemon threads: keep the JVM up until the server stops (SIGTERM runs the hook above).
+        server.terminationFuture().join();
+        return 0;
+    }
+
+    static Duration parseDuration(String s) {
+        s = s.trim().toLowerCase();
+        if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+        if (s.endsWith("s")) return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
+        if (s.endsWith("m")) return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
+        return Duration.ofSeconds(Long.parseLong(s));
+    }
+
+    /** Writes back what it reads. */
+    static final class EchoHandler implements Handler {
+        @Override
+        public Action onData(dev.gannet.transport.Connection c, java.nio.ByteBuffer in) {
+            c.write(in);
+            return Action.KEEP;
+        }
+    }
+}
