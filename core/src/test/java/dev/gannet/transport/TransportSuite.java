@@ -1,0 +1,497 @@
+package dev.gannet.transport;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The transport suite, written once and run against every engine by a subclass that names it. Clients are
+ * plain JDK sockets, so what is tested is what a real peer sees.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+abstract class TransportSuite {
+    private final List<Server> servers = new ArrayList<>();
+
+    /** The engine under test. */
+    abstract String engine();
+
+    /** A config for the engine under test on an ephemeral loopback port; subclasses may add options. */
+    ServerConfig.Builder config() {
+        return ServerConfig.builder().host("127.0.0.1", 0).engine(engine()).threads(2).shutdownTimeout(Duration.ofSeconds(5));
+    }
+
+    Server start(ServerConfig.Builder config, Handler handler) throws IOException {
+        Server s = TcpServer.start(config.build(), handler);
+        servers.add(s);
+        return s;
+    }
+
+    Server startEcho() throws IOException {
+        return start(config(), (c, in) -> {
+            c.write(in);
+            return Action.KEEP;
+        });
+    }
+
+    @AfterEach
+    void stopServers() {
+        for (Server s : servers) s.shutdownGracefully(Duration.ofSeconds(1)).orTimeout(10, TimeUnit.SECONDS).join();
+    }
+
+    @Test
+    void echoesSmallMessages() throws Exception {
+        Server s = startEcho();
+        assertThat(s.engine()).isEqualTo(engine());
+        try (TestClient c = new TestClient(s.localAddress())) {
+            for (int i = 0; i < 100; i++) {
+                String m = "message " + i;
+                c.send(m);
+                assertThat(c.readString(m.length())).isEqualTo(m);
+            }
+        }
+    }
+
+    @Test
+    void echoesLargeTransferBothWaysAtOnce() throws Exception {
+        Server s = startEcho();
+        byte[] data = new byte[8 * 1024 * 1024];
+        new Random(42).nextBytes(data);
+        try (TestClient c = new TestClient(s.localAddress())) {
+            // Writing 8 MB before reading would deadlock on full socket buffers: write from another thread.
+            Future<?> writer = Executors.newVirtualThreadPerTaskExecutor().submit(() -> {
+                c.send(data);
+                return null;
+            });
+            byte[] back = c.read(data.length);
+            writer.get(30, TimeUnit.SECONDS);
+            assertThat(back).isEqualTo(data);
+        }
+        assertThat(s.stats().bytesRead.sum()).isEqualTo(data.length);
+    }
+
+    @Test
+    void servesOverAThousandConnections() throws Exception {
+        Server s = startEcho();
+        int n = 1200;
+        List<TestClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) clients.add(new TestClient(s.localAddress()));
+            for (int i = 0; i < n; i++) clients.get(i).send("c" + i + ";");
+            for (int i = 0; i < n; i++) {
+                String expect = "c" + i + ";";
+                assertThat(clients.get(i).readString(expect.length())).isEqualTo(expect);
+            }
+            assertThat(s.stats().open()).isEqualTo(n);
+        } finally {
+            for (TestClient c : clients) c.close();
+        }
+    }
+
+    @Test
+    void halfCloseFlushesThenCloses() throws Exception {
+        Server s = startEcho();
+        try (TestClient c = new TestClient(s.localAddress())) {
+            c.send("last words");
+            c.channel.shutdownOutput();
+            assertThat(new String(c.readToEnd(), StandardCharsets.UTF_8)).isEqualTo("last words");
+        }
+    }
+
+    @Test
+    void halfClosedConnectionCanStillBeWrittenTo() throws Exception {
+        Server s = start(config(), new Handler() {
+            @Override
+            public Action onData(Connection c, ByteBuffer in) {
+                in.position(in.limit());
+                return Action.KEEP;
+            }
+
+            @Override
+            public Action onEndOfInput(Connection c) {
+                c.schedule(() -> {
+                    c.write("goodbye".getBytes(StandardCharsets.UTF_8));
+                    c.close();
+                }, Duration.ofMillis(100));
+                return Action.KEEP;
+            }
+        });
+        try (TestClient c = new TestClient(s.localAddress())) {
+            c.send("x");
+            c.channel.shutdownOutput();
+            assertThat(new String(c.readToEnd(), StandardCharsets.UTF_8)).isEqualTo("goodbye");
+        }
+    }
+
+    @Test
+    void slowReaderIsBoundedByWaterMarks() throws Exception {
+        AtomicLong maxPending = new AtomicLong();
+        AtomicInteger unwritable = new AtomicInteger();
+        AtomicInteger writableAgain = new AtomicInteger();
+        Server s = start(config().waterMarks(32 * 1024, 64 * 1024), new Handler() {
+            @Override
+            public Action onData(Connection c, ByteBuffer in) {
+                c.write(in);
+                maxPending.accumulateAndGet(c.pendingOutputBytes(), Math::max);
+                return Action.KEEP;
+            }
+
+            @Override
+            public void onWritabilityChanged(Connection c, boolean writable) {
+                (writable ? writableAgain : unwritable).incrementAndGet();
+            }
+        });
+        int total = 32 * 1024 * 1024;
+        try (TestClient c = new TestClient(s.localAddress())) {
+            c.channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 64 * 1024);
+            Future<?> writer = Executors.newVirtualThreadPerTaskExecutor().submit(() -> {
+                c.send(new byte[total]);
+                return null;
+            });
+            Thread.sleep(500); // the client reads nothing yet: the server must stop reading, not buffer 32 MB
+            long pendingWhileStalled = maxPending.get();
+            assertThat(writer.isDone()).as("the writer should be blocked by backpressure").isFalse();
+            long got = 0;
+            var in = c.channel.socket().getInputStream();
+            byte[] buf = new byte[64 * 1024];
+            while (got < total) {
+                int r = in.read(buf);
+                assertThat(r).isPositive();
+                got += r;
+            }
+            writer.get(30, TimeUnit.SECONDS);
+            assertThat(got).isEqualTo(total);
+            // One read's worth (64 KiB) can land on top of the high water mark before reading pauses.
+            assertThat(pendingWhileStalled).isLessThanOrEqualTo(64 * 1024 + 64 * 1024);
+            assertThat(maxPending.get()).isLessThanOrEqualTo(64 * 1024 + 64 * 1024);
+        }
+        if (engine().equals("nio")) {
+            assertThat(unwritable.get()).isPositive();
+            assertThat(writableAgain.get()).isEqualTo(unwritable.get());
+        }
+    }
+
+    @Test
+    void idleConnectionsAreClosed() throws Exception {
+        AtomicReference<Throwable> cause = new AtomicReference<>();
+        CountDownLatch closed = new CountDownLatch(1);
+        Server s = start(config().idleTimeout(Duration.ofMillis(200)), new Handler() {
+            @Override
+            public Action onData(Connection c, ByteBuffer in) {
+                c.write(in);
+                return Action.KEEP;
+            }
+
+            @Override
+            public void onClose(Connection c, Throwable t) {
+                cause.set(t);
+                closed.countDown();
+            }
+        });
+        try (TestClient busy = new TestClient(s.localAddress()); TestClient idle = new TestClient(s.localAddress())) {
+            long start = System.nanoTime();
+            // The busy one keeps talking past the timeout and must survive.
+            for (int i = 0; i < 6; i++) {
+                busy.send("ping");
+                assertThat(busy.readString(4)).isEqualTo("ping");
+                Thread.sleep(60);
+            }
+            assertThat(idle.closedByPeer()).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+            assertThat(closed.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(cause.get()).isInstanceOf(Connection.IdleTimeoutException.class);
+            busy.send("pong");
+            assertThat(busy.readString(4)).isEqualTo("pong");
+        }
+        assertThat(s.stats().idleTimeouts.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void gracefulShutdownFinishesInFlightWorkAndRefusesNewConnections() throws Exception {
+        CountDownLatch received = new CountDownLatch(1);
+        Server s = start(config(), new Handler() {
+            @Override
+            public Action onData(Connection c, ByteBuffer in) {
+                in.position(in.limit());
+                received.countDown();
+                // The answer takes 300 ms: shutdown starts while it is in flight.
+                c.schedule(() -> {
+                    c.write("done".getBytes(StandardCharsets.UTF_8));
+                    c.close();
+                }, Duration.ofMillis(300));
+                return Action.KEEP;
+            }
+
+            @Override
+            public Action onDrain(Connection c) {
+                return Action.KEEP;
+            }
+        });
+        try (TestClient c = new TestClient(s.localAddress())) {
+            c.send("work");
+            assertThat(received.await(5, TimeUnit.SECONDS)).isTrue();
+            long start = System.nanoTime();
+            CompletableFuture<Void> done = s.shutdownGracefully(Duration.ofSeconds(10));
+            assertThat(c.readString(4)).isEqualTo("done");
+            done.get(5, TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+            assertThatThrownBy(() -> {
+                try (TestClient late = new TestClient(s.localAddress())) {
+                    late.send("hello?");
+                    if (late.closedByPeer()) throw new IOException("closed");
+                }
+            }).isInstanceOf(IOException.class);
+        }
+    }
+
+    @Test
+    void shutdownIsBoundedByItsDeadline() throws Exception {
+        Server s = start(config(), new Handler() {
+            @Override
+            public Action onData(Connection c, ByteBuffer in) {
+                in.position(in.limit());
+                return Action.KEEP;
+            }
+
+            @Override
+            public Action onDrain(Connection c) {
+                return Action.KEEP; // never finishes on its own
+            }
+        });
+        try (TestClient c = new TestClient(s.localAddress())) {
+            c.send("x");
+            Thread.sleep(50);
+            long start = System.nanoTime();
+            s.shutdownGracefully(Duration.ofMillis(300)).get(5, TimeUnit.SECONDS);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
+            assertThat(c.closedByPeer()).isTrue();
+        }
+    }
+
+    @Test
+    void handlerExceptionClosesOnlyThatConnection() throws Exception {
+        Server s = start(config(), (c, in) -> {
+            byte first = in.get(in.position());
+            if (first == '!') throw new IllegalStateException("boom (expected by the test)");
+            c.write(in);
+            return Action.KEEP;
+        });
+        try (TestClient good = new TestClient(s.localAddress()); TestClient bad = new TestClient(s.localAddress())) {
+            good.send("a");
+            assertThat(good.readString(1)).isEqualTo("a");
+            bad.send("!");
+            assertThat(bad.closedByPeer()).isTrue();
+            good.send("b");
+            assertThat(good.readString(1)).isEqualTo("b");
+        }
+        assertThat(s.stats().handlerErrors.sum()).isEqualTo(1);
+    }
+
+    @Test
+    void peerResetMidMessageLeavesOthersRunning() throws Exception {
+        AtomicInteger closes = new AtomicInteger();
+        Server s = start(config(), new Handler() {
+            @Override
+            public Action onData(Connection c, ByteBuffer in) {
+                // Echo only whole 8-byte frames; a partial one stays unconsumed.
+                while (in.remaining() >= 8) {
+                    ByteBuffer frame = in.slice(in.position(), 8);
+                    c.write(frame);
+                    in.position(in.position() + 8);
+                }
+                return Action.KEEP;
+            }
+
+            @Override
+            public void onClose(Connection c, Throwable cause) {
+                closes.incrementAndGet();
+            }
+        });
+        try (TestClient good = new TestClient(s.localAddress())) {
+            TestClient bad = new TestClient(s.localAddress());
+            bad.send("half");
+            bad.channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+            bad.close(); // RST mid-frame
+            good.send("12345678");
+            assertThat(good.readString(8)).isEqualTo("12345678");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (closes.get() < 1 && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(closes.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheLimitAreRejected() throws Exception {
+        Server s = start(config().maxConnections(2), (c, in) -> {
+            c.write(in);
+            return Action.KEEP;
+        });
+        try (TestClient a = new TestClient(s.localAddress()); TestClient b = new TestClient(s.localAddress())) {
+            a.send("a");
+            b.send("b");
+            assertThat(a.readString(1)).isEqualTo("a");
+            assertThat(b.readString(1)).isEqualTo("b");
+            try (TestClient third = new TestClient(s.localAddress())) {
+                assertThat(third.closedByPeer()).isTrue();
+            }
+            assertThat(s.stats().rejected.sum()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void ticksRunPerConnection() throws Exception {
+        Server s = start(config().tickInterval(Duration.ofMillis(50)), new Handler() {
+            @Override
+            public Action onData(Connection c, ByteBuffer in) {
+                in.position(in.limit());
+                return Action.KEEP;
+            }
+
+            @Override
+            public Action onTick(Connection c) {
+                c.write(new byte[] {'t'});
+                return Action.KEEP;
+            }
+        });
+        try (TestClient c = new TestClient(s.localAddress())) {
+            assertThat(c.readString(3)).isEqualTo("ttt");
+        }
+    }
+
+    @Test
+    void sendsFilesWithoutCopying() throws Exception {
+        Path file = Files.createTempFile("gannet-sendfile", ".bin");
+        byte[] content = new byte[3 * 1024 * 1024 + 17];
+        new Random(7).nextBytes(content);
+        Files.write(file, content);
+        try {
+            Server s = start(config(), (c, in) -> {
+                in.position(in.limit());
+                try {
+                    FileChannel fc = FileChannel.open(file, StandardOpenOption.READ);
+                    c.write("head".getBytes(StandardCharsets.UTF_8));
+                    c.sendFile(fc, 0, fc.size(), () -> {
+                        try {
+                            fc.close();
+                        } catch (IOException ignored) {
+                            // test file
+                        }
+                    });
+                    c.write("tail".getBytes(StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return Action.CLOSE;
+            });
+            try (TestClient c = new TestClient(s.localAddress())) {
+                c.send("get");
+                byte[] all = c.readToEnd();
+                assertThat(new String(all, 0, 4, StandardCharsets.UTF_8)).isEqualTo("head");
+                assertThat(java.util.Arrays.copyOfRange(all, 4, 4 + content.length)).isEqualTo(content);
+                assertThat(new String(all, 4 + content.length, 4, StandardCharsets.UTF_8)).isEqualTo("tail");
+                assertThat(all).hasSize(content.length + 8);
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    @Test
+    void clientConnectsExchangesAndReconnects() throws Exception {
+        Server s = startEcho();
+        ClientConfig cc = ClientConfig.builder().engine(engine()).build();
+        ArrayBlockingReplies replies = new ArrayBlockingReplies();
+        Connection conn = TcpClient.connect(s.localAddress(), cc, replies).get(5, TimeUnit.SECONDS);
+        conn.write("over gannet".getBytes(StandardCharsets.UTF_8));
+        assertThat(replies.take(11)).isEqualTo("over gannet");
+        conn.close();
+
+        // Reconnect: a client started before its server comes up keeps trying with backoff.
+        int port;
+        try (var probe = java.nio.channels.ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+        ArrayBlockingReplies replies2 = new ArrayBlockingReplies();
+        ClientConfig rc = ClientConfig.builder().engine(engine()).reconnect(true)
+                .backoff(Duration.ofMillis(20), Duration.ofMillis(200)).build();
+        try (TcpClient client = TcpClient.open(new InetSocketAddress("127.0.0.1", port), rc, replies2)) {
+            Thread.sleep(150);
+            assertThat(client.connection()).isNull();
+            Server late = start(config().host("127.0.0.1", port), (c, in) -> {
+                c.write(in);
+                return Action.KEEP;
+            });
+            Connection c2 = client.connected().get(5, TimeUnit.SECONDS);
+            c2.write("again".getBytes(StandardCharsets.UTF_8));
+            assertThat(replies2.take(5)).isEqualTo("again");
+            // Lose the connection: the client comes back on its own.
+            late.shutdownGracefully(Duration.ofMillis(100)).get(5, TimeUnit.SECONDS);
+            Server again = start(config().host("127.0.0.1", port), (c, in) -> {
+                c.write(in);
+                return Action.KEEP;
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while ((client.connection() == null || client.connection() == c2) && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(client.connection()).isNotNull().isNotSameAs(c2);
+            client.connection().write("third".getBytes(StandardCharsets.UTF_8));
+            assertThat(replies2.take(5)).isEqualTo("third");
+            assertThat(again.stats().accepted.sum()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void connectToAClosedPortFails() throws Exception {
+        int port;
+        try (var probe = java.nio.channels.ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
+            port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
+        }
+        ClientConfig cc = ClientConfig.builder().engine(engine()).connectTimeout(Duration.ofSeconds(2)).build();
+        CompletableFuture<Connection> f = TcpClient.connect(new InetSocketAddress("127.0.0.1", port), cc, (c, in) -> Action.KEEP);
+        assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(java.net.ConnectException.class);
+    }
+
+    /** Collects what a client connection receives. */
+    static final class ArrayBlockingReplies implements Handler {
+        private final java.util.concurrent.LinkedBlockingQueue<Byte> bytes = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        @Override
+        public Action onData(Connection c, ByteBuffer in) {
+            while (in.hasRemaining()) bytes.add(in.get());
+            return Action.KEEP;
+        }
+
+        String take(int n) throws InterruptedException {
+            byte[] b = new byte[n];
+            for (int i = 0; i < n; i++) {
+                Byte x = bytes.poll(5, TimeUnit.SECONDS);
+                if (x == null) throw new AssertionError("timed out after " + i + " of " + n + " bytes");
+                b[i] = x;
+            }
+            return new String(b, StandardCharsets.UTF_8);
+        }
+    }
+}
