@@ -20,8 +20,9 @@ public final class OutboundBuffer {
     private static final int MAX_GATHER = 64;
 
     private final BufferPool pool;
-    private final ArrayDeque<Object> entries = new ArrayDeque<>(4);
-    private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+    private final ArrayDeque<Object> entries = new ArrayDeque<>(2);
+    /** Made on the first gathering write only: most connections never queue more than one chunk. */
+    private ByteBuffer[] gather;
     private long pending;
 
     public OutboundBuffer(BufferPool pool) {
@@ -107,27 +108,36 @@ public final class OutboundBuffer {
 
     /** Writes the leading run of chunks, with one gathering write when there are several. */
     private long writeChunks(WritableByteChannel channel) throws IOException {
+        ByteBuffer head = (ByteBuffer) entries.peekFirst();
+        if (entries.size() == 1 || !(channel instanceof GatheringByteChannel g)) {
+            long n = channel.write(head.flip());
+            afterWrite(head);
+            return n;
+        }
+        if (gather == null) gather = new ByteBuffer[MAX_GATHER];
         int count = 0;
         for (Object e : entries) {
             if (!(e instanceof ByteBuffer b) || count == MAX_GATHER) break;
             gather[count++] = b.flip();
         }
-        long n;
-        if (count == 1 || !(channel instanceof GatheringByteChannel g)) n = channel.write(gather[0]);
-        else n = g.write(gather, 0, count);
+        long n = g.write(gather, 0, count);
         for (int i = 0; i < count; i++) {
-            ByteBuffer b = gather[i];
+            afterWrite(gather[i]);
             gather[i] = null;
-            if (!b.hasRemaining()) {
-                entries.pollFirst();
-                pool.release(b);
-            } else if (b.position() > 0) {
-                b.compact();
-            } else {
-                b.position(b.limit()).limit(b.capacity());
-            }
         }
         return n;
+    }
+
+    /** Drops a chunk that was written out, or puts a partly written one back in write mode. */
+    private void afterWrite(ByteBuffer b) {
+        if (!b.hasRemaining()) {
+            entries.pollFirst();
+            pool.release(b);
+        } else if (b.position() > 0) {
+            b.compact();
+        } else {
+            b.position(b.limit()).limit(b.capacity());
+        }
     }
 
     /** Drops everything queued, returning chunks to the pool. File regions are dropped without their callbacks. */

@@ -1,0 +1,727 @@
+package dev.gannet.tls;
+
+import dev.gannet.transport.Action;
+import dev.gannet.transport.Connection;
+import dev.gannet.transport.Handler;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLEngineResult.Status;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * The connection a handler sees under TLS: plaintext in, plaintext out, over a raw {@link Connection}
+ * carrying TLS records. Created and driven by {@link TlsHandler}; this object is also the TLS state kept in
+ * the raw connection's context.
+ *
+ * <p>Like the raw connection, all its state is touched only on the raw connection's owner thread. Calls
+ * from other threads are handed to the owner with {@link Connection#execute}, at the cost of a copy.
+ *
+ * <p>Writes made during a callback are gathered (up to one record's worth) and encrypted when the callback
+ * returns, so a handler writing a header and a body separately still sends one record, not two.
+ */
+public final class TlsConnection implements Connection {
+
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    /** The most plaintext one TLS record carries (RFC 8446 5.1). */
+    private static final int MAX_RECORD_PLAINTEXT = 16 * 1024;
+    /** Above this much pending output a file transfer asks the transport to flush before reading on. */
+    private static final int FILE_PENDING_LIMIT = 256 * 1024;
+
+    private final Connection raw;
+    private final SSLEngine engine;
+    private final Handler handler;
+    private final Thread owner;
+    private Object context;
+
+    private ByteBuffer appIn;    // decrypted bytes the handler has not consumed yet; null while there are none
+    private boolean undelivered; // appIn has bytes the handler has not been shown yet
+    private ByteBuffer plainOut; // plaintext written during the current callback, not yet encrypted
+    private ArrayDeque<Object> backlog; // ByteBuffer or FileSend, in write order, waiting for handshake or room
+    private int callbackDepth;
+
+    private Cancellable handshakeTimer;
+    private boolean handshakeDone;
+    private boolean opened;          // the handler's onOpen ran
+    private boolean inboundClosed;   // the peer's close_notify arrived
+    private boolean endOfInputSeen;  // the handler was told about it
+    private boolean closeRequested;  // close() was called; it completes once the backlog is sent
+    private boolean shutdownRequested;
+    private boolean outboundClosed;  // our close_notify went out (or the engine closed its side)
+    private boolean paused;
+    private String applicationProtocol;
+
+    TlsConnection(Connection raw, SSLEngine engine, Handler handler) {
+        this.raw = raw;
+        this.engine = engine;
+        this.handler = handler;
+        this.owner = Thread.currentThread();
+    }
+
+    // ---------------------------------------------------------------- driven by TlsHandler
+
+    /** Starts the handshake: a client sends its hello now, a server waits for one. */
+    Action start(Duration handshakeTimeout) throws SSLException {
+        handshakeTimer = raw.schedule(() -> handshakeTimedOut(handshakeTimeout), handshakeTimeout);
+        enter();
+        try {
+            engine.beginHandshake();
+            return finish(handshake(engine.getHandshakeStatus()));
+        } catch (SSLException e) {
+            throw failed(e);
+        } finally {
+            exit();
+        }
+    }
+
+    /** Decrypts what {@code in} holds, leaving a partial record in it, and hands the plaintext on. */
+    Action receive(ByteBuffer in) throws SSLException {
+        enter();
+        try {
+            return finish(unwrapAll(in));
+        } catch (SSLException e) {
+            throw failed(e);
+        } finally {
+            exit();
+        }
+    }
+
+    /** TCP end of stream from the peer. */
+    Action endOfInput() {
+        if (!opened) return Action.CLOSE;
+        if (endOfInputSeen) return Action.KEEP; // the close_notify before it already told the handler
+        endOfInputSeen = true;
+        // A FIN without close_notify may be a truncation attack on a protocol that relies on it for
+        // message boundaries; the handler decides, as for plain TCP.
+        enter();
+        try {
+            return finish(handler.onEndOfInput(this));
+        } finally {
+            exit();
+        }
+    }
+
+    void writabilityChanged(boolean writable) {
+        enter();
+        try {
+            if (writable) drainBacklog();
+            if (opened) handler.onWritabilityChanged(this, writable);
+        } finally {
+            exit();
+        }
+    }
+
+    Action tick() {
+        if (!opened) return Action.KEEP;
+        enter();
+        try {
+            return finish(handler.onTick(this));
+        } finally {
+            exit();
+        }
+    }
+
+    Action drain() {
+        if (!opened) return Action.CLOSE; // still handshaking: nothing worth waiting for
+        enter();
+        try {
+            return finish(handler.onDrain(this));
+        } finally {
+            exit();
+        }
+    }
+
+    void closed(Throwable cause) {
+        if (handshakeTimer != null) handshakeTimer.cancel();
+        try {
+            handler.onClose(this, cause);
+        } finally {
+            BufferCache.give(appIn);
+            BufferCache.give(plainOut);
+            appIn = null;
+            plainOut = null;
+            backlog = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- inbound
+
+    private Action unwrapAll(ByteBuffer in) throws SSLException {
+        if (inboundClosed) {
+            in.position(in.limit()); // nothing may follow close_notify; drop it so it is not handed back
+            return Action.KEEP;
+        }
+        while (in.hasRemaining() && !inboundClosed && !closeRequested) {
+            if (appIn == null) appIn = BufferCache.take(engine.getSession().getApplicationBufferSize());
+            SSLEngineResult r = engine.unwrap(in, appIn);
+            if (r.bytesProduced() > 0) undelivered = true;
+            Status status = r.getStatus();
+            if (status == Status.BUFFER_UNDERFLOW) break; // a partial record: the transport keeps it for us
+            if (status == Status.BUFFER_OVERFLOW) {
+                Action a = deliver();
+                if (a != Action.KEEP) return a;
+                // Delivering freed no room: the handler is waiting for a message longer than the buffer.
+                if (appIn != null && appIn.remaining() < engine.getSession().getApplicationBufferSize()) growAppIn();
+                continue;
+            }
+            if (status == Status.CLOSED) {
+                inboundClosed = true;
+                in.position(in.limit());
+            }
+            Action a = handshake(r.getHandshakeStatus());
+            if (a != Action.KEEP) return a;
+            if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && status == Status.OK
+                    && engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP
+                    && engine.getHandshakeStatus() != HandshakeStatus.NEED_TASK) {
+                break; // no progress possible until more bytes arrive
+            }
+        }
+        Action a = deliver();
+        if (a != Action.KEEP || !inboundClosed) return a;
+        // close_notify: the peer will send nothing more, as with end of stream on plain TCP.
+        if (!opened) return Action.CLOSE;
+        if (endOfInputSeen) return Action.KEEP;
+        endOfInputSeen = true;
+        return handler.onEndOfInput(this);
+    }
+
+    /** Shows the handler the decrypted bytes; what it leaves is kept for the next call, as the transport does. */
+    private Action deliver() {
+        if (!undelivered || paused || !opened || appIn == null) return Action.KEEP;
+        undelivered = false;
+        appIn.flip();
+        try {
+            return handler.onData(this, appIn);
+        } finally {
+            if (appIn != null) { // the handler may have closed us, and onClose released it
+                appIn.compact();
+                if (appIn.position() == 0) {
+                    BufferCache.give(appIn);
+                    appIn = null;
+                }
+            }
+        }
+    }
+
+    /** The handler keeps a message longer than the buffer until it is whole: make room for another record. */
+    private void growAppIn() {
+        int need = engine.getSession().getApplicationBufferSize();
+        ByteBuffer bigger = ByteBuffer.allocate(appIn.capacity() + Math.max(need, appIn.capacity() / 2));
+        appIn.flip();
+        bigger.put(appIn);
+        BufferCache.give(appIn);
+        appIn = bigger;
+    }
+
+    /** Does what the engine asks until it needs bytes from the peer. */
+    private Action handshake(HandshakeStatus hs) throws SSLException {
+        while (true) {
+            switch (hs) {
+                case NEED_TASK -> {
+                    // Certificate checks and key agreement; inline, since they are the handshake's own cost.
+                    Runnable task;
+                    while ((task = engine.getDelegatedTask()) != null) task.run();
+                    hs = engine.getHandshakeStatus();
+                }
+                case NEED_WRAP -> {
+                    SSLEngineResult r = wrap(EMPTY);
+                    if (engine.isOutboundDone()) outboundClosed = true;
+                    if (r.getStatus() == Status.CLOSED && r.bytesProduced() == 0) return Action.KEEP;
+                    hs = r.getHandshakeStatus();
+                }
+                case FINISHED -> {
+                    // A renegotiation (TLS 1.2) may have held writes back; the first handshake opens.
+                    Action a = handshakeDone ? drainBacklogKeep() : handshakeFinished();
+                    if (a != Action.KEEP) return a;
+                    hs = engine.getHandshakeStatus();
+                }
+                default -> {
+                    // NOT_HANDSHAKING without FINISHED: some engines report completion only this way.
+                    if (hs == HandshakeStatus.NOT_HANDSHAKING && !handshakeDone && !outboundClosed
+                            && !"SSL_NULL_WITH_NULL_NULL".equals(engine.getSession().getCipherSuite())) {
+                        return handshakeFinished();
+                    }
+                    return Action.KEEP;
+                }
+            }
+        }
+    }
+
+    private Action drainBacklogKeep() {
+        drainBacklog();
+        return Action.KEEP;
+    }
+
+    private Action handshakeFinished() {
+        handshakeDone = true;
+        if (handshakeTimer != null) handshakeTimer.cancel();
+        String alpn = engine.getApplicationProtocol();
+        applicationProtocol = alpn == null || alpn.isEmpty() ? null : alpn;
+        drainBacklog(); // what was written before the handshake, in order, ahead of onOpen's writes
+        opened = true;
+        return handler.onOpen(this);
+    }
+
+    private void handshakeTimedOut(Duration timeout) {
+        if (!handshakeDone && raw.isOpen()) {
+            raw.abort(new SSLHandshakeException("TLS handshake not finished within " + timeout.toMillis() + " ms"));
+        }
+    }
+
+    /**
+     * A handshake or record failure. The engine has usually queued an alert telling the peer why; send it
+     * before the connection is closed, so the peer's error is a clear one and not just a reset.
+     */
+    private SSLException failed(SSLException e) {
+        outboundClosed = true;
+        try {
+            engine.closeOutbound();
+            for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+                if (wrap(EMPTY).bytesProduced() == 0) break;
+            }
+            raw.flush();
+        } catch (SSLException | RuntimeException ignored) {
+            // The alert is a courtesy; the original error is what matters.
+        }
+        return e;
+    }
+
+    // ---------------------------------------------------------------- outbound
+
+    /**
+     * Encrypts {@code src} (whole records at a time) and writes the records to the raw connection, several
+     * per write when they fit in the buffer.
+     */
+    private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
+        ByteBuffer net = BufferCache.take(engine.getSession().getPacketBufferSize());
+        try {
+            SSLEngineResult r;
+            do {
+                int packet = engine.getSession().getPacketBufferSize();
+                if (net.remaining() < packet) {
+                    if (net.position() > 0) send(net);
+                    if (net.capacity() < packet) net = ByteBuffer.allocate(packet);
+                }
+                r = engine.wrap(src, net);
+                if (r.getStatus() == Status.BUFFER_OVERFLOW) {
+                    if (net.position() > 0) send(net);
+                    else net = ByteBuffer.allocate(net.capacity() * 2);
+                    continue;
+                }
+                if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
+                    Runnable task;
+                    while ((task = engine.getDelegatedTask()) != null) task.run();
+                }
+                // CLOSED, or no progress: a renegotiation holds application data until it completes.
+                if (r.getStatus() == Status.CLOSED || r.bytesConsumed() == 0 && r.bytesProduced() == 0) break;
+            } while (src.hasRemaining());
+            if (net.position() > 0) send(net);
+            return r;
+        } finally {
+            BufferCache.give(net);
+        }
+    }
+
+    private void send(ByteBuffer net) {
+        net.flip();
+        raw.write(net); // copied by the transport, so the buffer is reused at once
+        net.clear();
+    }
+
+    /**
+     * Encrypts and sends; false when the engine held some back (renegotiating), which the caller then
+     * queues. A failure closes the connection, as a failed socket write would.
+     */
+    private boolean wrapAndSend(ByteBuffer src) {
+        try {
+            SSLEngineResult r = wrap(src);
+            if (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) handshake(HandshakeStatus.NEED_WRAP);
+        } catch (SSLException e) {
+            src.position(src.limit());
+            outboundClosed = true;
+            raw.abort(e);
+        }
+        return !src.hasRemaining() || outboundClosed;
+    }
+
+    /** Encrypts the writes gathered in this callback. They are older than anything in the backlog. */
+    private void flushPlain() {
+        if (plainOut != null && plainOut.position() > 0) {
+            plainOut.flip();
+            if (!wrapAndSend(plainOut)) {
+                if (backlog == null) backlog = new ArrayDeque<>();
+                backlog.addFirst(copyOf(plainOut));
+            }
+            plainOut.clear();
+        }
+    }
+
+    private void enter() {
+        callbackDepth++;
+    }
+
+    private void exit() {
+        if (--callbackDepth > 0) return;
+        flushPlain();
+        BufferCache.give(plainOut);
+        plainOut = null;
+        // A safety net for a backlog stalled on writability whose change event we did not see.
+        if (backlog != null && !backlog.isEmpty() && handshakeDone && raw.isWritable()) drainBacklog();
+    }
+
+    /** Applies a handler's answer: closing under TLS means sending close_notify first. */
+    private Action finish(Action a) {
+        switch (a) {
+            case CLOSE -> {
+                close();
+                // Still sending a file: keep the connection until close() completes once it is sent.
+                return closeRequested && !outboundClosed ? Action.KEEP : Action.CLOSE;
+            }
+            case SHUTDOWN -> {
+                flushPlain();
+                sendCloseNotify();
+                return Action.SHUTDOWN;
+            }
+            default -> {
+                return Action.KEEP;
+            }
+        }
+    }
+
+    private boolean onOwner() {
+        return Thread.currentThread() == owner;
+    }
+
+    private static ByteBuffer copyOf(ByteBuffer src) {
+        ByteBuffer copy = ByteBuffer.allocate(src.remaining());
+        copy.put(src).flip();
+        return copy;
+    }
+
+    private void enqueue(Object item) {
+        flushPlain(); // gathered writes go first, keeping write order
+        if (backlog == null) backlog = new ArrayDeque<>();
+        backlog.addLast(item);
+    }
+
+    private boolean hasBacklog() {
+        return backlog != null && !backlog.isEmpty();
+    }
+
+    /** Sends queued writes and files in order, stopping at a file while the transport is full. */
+    private void drainBacklog() {
+        if (!handshakeDone) return;
+        flushPlain();
+        while (hasBacklog() && !outboundClosed) {
+            Object next = backlog.peekFirst();
+            boolean sent = next instanceof ByteBuffer b ? wrapAndSend(b) : pump((FileSend) next);
+            if (!sent) return;
+            if (backlog != null) backlog.pollFirst();
+        }
+        if (closeRequested && !outboundClosed) {
+            closeNow();
+        } else if (shutdownRequested) {
+            shutdownRequested = false;
+            sendCloseNotify();
+            raw.shutdownOutput();
+        }
+    }
+
+    /** A file being sent through TLS: read, encrypt, write, a record at a time. */
+    private static final class FileSend {
+        final FileChannel file;
+        final Runnable onSent;
+        long position;
+        long remaining;
+
+        FileSend(FileChannel file, long position, long count, Runnable onSent) {
+            this.file = file;
+            this.position = position;
+            this.remaining = count;
+            this.onSent = onSent;
+        }
+    }
+
+    /** Sends as much of the file as the transport takes; true once all of it went out. */
+    private boolean pump(FileSend f) {
+        ByteBuffer chunk = BufferCache.take(MAX_RECORD_PLAINTEXT);
+        try {
+            while (f.remaining > 0) {
+                if (!raw.isWritable() || outboundClosed) return false; // resumed by onWritabilityChanged(true)
+                chunk.clear().limit((int) Math.min(MAX_RECORD_PLAINTEXT, f.remaining));
+                int n = f.file.read(chunk, f.position);
+                if (n < 0) throw new EOFException("file ended " + f.remaining + " bytes before the requested count");
+                f.position += n;
+                f.remaining -= n;
+                chunk.flip();
+                if (!wrapAndSend(chunk)) {
+                    f.position -= chunk.remaining(); // held back by a renegotiation: read it again later
+                    f.remaining += chunk.remaining();
+                    return false;
+                }
+                // Engines that never report back-pressure still must not hold a whole file in memory.
+                if (raw.pendingOutputBytes() > FILE_PENDING_LIMIT) raw.flush();
+            }
+        } catch (IOException e) {
+            outboundClosed = true;
+            raw.abort(e);
+            return true;
+        } finally {
+            BufferCache.give(chunk);
+        }
+        if (f.onSent != null) f.onSent.run();
+        return true;
+    }
+
+    private void sendCloseNotify() {
+        if (outboundClosed) return;
+        outboundClosed = true;
+        engine.closeOutbound();
+        try {
+            for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
+                if (wrap(EMPTY).bytesProduced() == 0) break;
+            }
+        } catch (SSLException ignored) {
+            // Closing anyway; a peer that misses close_notify sees a plain end of stream.
+        }
+    }
+
+    private void closeNow() {
+        closeRequested = true;
+        flushPlain();
+        sendCloseNotify();
+        raw.close();
+    }
+
+    // ---------------------------------------------------------------- Connection
+
+    @Override
+    public long id() {
+        return raw.id();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        return raw.remoteAddress();
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        return raw.localAddress();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T context() {
+        return (T) context;
+    }
+
+    @Override
+    public void context(Object context) {
+        this.context = context;
+    }
+
+    @Override
+    public void write(ByteBuffer src) {
+        if (!src.hasRemaining()) return;
+        if (!onOwner()) {
+            ByteBuffer copy = copyOf(src);
+            raw.execute(() -> write(copy));
+            return;
+        }
+        if (outboundClosed || closeRequested) {
+            src.position(src.limit()); // like a write to a closed socket: dropped
+            return;
+        }
+        if (!handshakeDone || hasBacklog()) {
+            enqueue(copyOf(src));
+            return;
+        }
+        if (callbackDepth > 0 && src.remaining() < MAX_RECORD_PLAINTEXT) {
+            if (plainOut == null) plainOut = BufferCache.take(MAX_RECORD_PLAINTEXT);
+            if (plainOut.remaining() < src.remaining()) {
+                flushPlain();
+                if (hasBacklog()) {
+                    enqueue(copyOf(src));
+                    return;
+                }
+            }
+            plainOut.put(src);
+            return;
+        }
+        flushPlain();
+        if (!wrapAndSend(src)) enqueue(copyOf(src));
+    }
+
+    @Override
+    public void write(byte[] src, int offset, int length) {
+        write(ByteBuffer.wrap(src, offset, length));
+    }
+
+    /**
+     * Sends part of a file, encrypted: TLS needs the bytes in user space, so there is no zero copy here.
+     * The file is read a record at a time as the transport has room, so a large file is never held in
+     * memory; later writes wait behind it.
+     */
+    @Override
+    public void sendFile(FileChannel file, long position, long count, Runnable onSent) {
+        if (!onOwner()) {
+            raw.execute(() -> sendFile(file, position, count, onSent));
+            return;
+        }
+        if (outboundClosed || closeRequested) return;
+        FileSend f = new FileSend(file, position, count, onSent);
+        if (!handshakeDone || hasBacklog()) {
+            enqueue(f);
+            return;
+        }
+        flushPlain();
+        if (!pump(f)) enqueue(f);
+    }
+
+    @Override
+    public void flush() {
+        if (!onOwner()) {
+            raw.execute(this::flush);
+            return;
+        }
+        flushPlain();
+        if (hasBacklog() && raw.isWritable()) drainBacklog();
+        raw.flush();
+    }
+
+    @Override
+    public boolean isWritable() {
+        return raw.isWritable();
+    }
+
+    @Override
+    public long pendingOutputBytes() {
+        return raw.pendingOutputBytes() + (plainOut != null ? plainOut.position() : 0);
+    }
+
+    @Override
+    public void pauseReading() {
+        if (!onOwner()) {
+            raw.execute(this::pauseReading);
+            return;
+        }
+        paused = true;
+        raw.pauseReading();
+    }
+
+    @Override
+    public void resumeReading() {
+        if (!onOwner()) {
+            raw.execute(this::resumeReading);
+            return;
+        }
+        paused = false;
+        raw.resumeReading();
+        if (undelivered) {
+            // Records decrypted while paused: show them now, as the transport would hand back its bytes.
+            raw.execute(() -> {
+                enter();
+                try {
+                    if (finish(deliver()) == Action.SHUTDOWN) raw.close();
+                } finally {
+                    exit();
+                }
+            });
+        }
+    }
+
+    /** Sends what is pending and close_notify, then closes the raw connection. */
+    @Override
+    public void close() {
+        if (!onOwner()) {
+            raw.execute(this::close);
+            return;
+        }
+        if (closeRequested) return;
+        closeRequested = true;
+        if (hasBacklog() && !outboundClosed) return; // drainBacklog finishes the close
+        closeNow();
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        outboundClosed = true;
+        raw.abort(cause);
+    }
+
+    /** Sends what is pending and close_notify, then shuts down the raw output; reading goes on. */
+    @Override
+    public void shutdownOutput() {
+        if (!onOwner()) {
+            raw.execute(this::shutdownOutput);
+            return;
+        }
+        if (hasBacklog()) {
+            shutdownRequested = true;
+            return;
+        }
+        flushPlain();
+        sendCloseNotify();
+        raw.shutdownOutput();
+    }
+
+    @Override
+    public boolean isOpen() {
+        return raw.isOpen() && !closeRequested;
+    }
+
+    /** Runs {@code task} on the owner; its writes are gathered like a callback's. */
+    @Override
+    public void execute(Runnable task) {
+        raw.execute(() -> runAsCallback(task));
+    }
+
+    @Override
+    public Cancellable schedule(Runnable task, Duration delay) {
+        return raw.schedule(() -> runAsCallback(task), delay);
+    }
+
+    private void runAsCallback(Runnable task) {
+        enter();
+        try {
+            task.run();
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    public Connection unwrap() {
+        return raw;
+    }
+
+    @Override
+    public String applicationProtocol() {
+        return applicationProtocol;
+    }
+
+    /** The TLS session: protocol, cipher suite, peer certificates. */
+    public SSLSession session() {
+        return engine.getSession();
+    }
+
+    public boolean isHandshakeComplete() {
+        return handshakeDone;
+    }
+
+    @Override
+    public String toString() {
+        return "TlsConnection[" + raw + (handshakeDone ? ", " + engine.getSession().getProtocol() + " "
+                + engine.getSession().getCipherSuite() : ", handshaking") + "]";
+    }
+}
