@@ -1,0 +1,73 @@
+package dev.gannet.server;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Runs {@code gannet serve} as a real process: it serves, honours flags and env, and stops on SIGTERM. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ServeCommandTest {
+    private static final Pattern LISTENING = Pattern.compile("server on .*:(\\d+) \\(engine (\\w+)");
+
+    private static Process serve(List<String> args, String... env) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Gannet.class.getName(), "serve"));
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        for (int i = 0; i < env.length; i += 2) pb.environment().put(env[i], env[i + 1]);
+        return pb.start();
+    }
+
+    private static Matcher awaitListening(BufferedReader out) throws Exception {
+        String line;
+        while ((line = out.readLine()) != null) {
+            Matcher m = LISTENING.matcher(line);
+            if (m.find()) return m;
+        }
+        throw new AssertionError("server exited before listening");
+    }
+
+    @Test
+    void servesEchoAndShutsDownGracefullyOnSigterm() throws Exception {
+        Process p = serve(List.of("--host", "127.0.0.1", "--port", "0", "--threads", "1"), "GANNET_ENGINE", "vthread");
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            Matcher m = awaitListening(out);
+            assertThat(m.group(2)).as("engine from GANNET_ENGINE").isEqualTo("vthread");
+            int port = Integer.parseInt(m.group(1));
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+                s.getOutputStream().write("ping".getBytes(StandardCharsets.UTF_8));
+                assertThat(new String(s.getInputStream().readNBytes(4), StandardCharsets.UTF_8)).isEqualTo("ping");
+            }
+            // Process.destroy() would also close our end of its output, so signal it by hand.
+            new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor();
+            assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(out.readLine()).contains("shutting down gracefully");
+            assertThat(p.exitValue()).isEqualTo(143); // 128 + SIGTERM, after the shutdown hook ran
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void rejectsUnknownEngineWithAClearMessage() throws Exception {
+        Process p = serve(List.of("--port", "0", "--engine", "bogus"));
+        String all = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isNotZero();
+        assertThat(all).contains("unknown engine 'bogus'");
+    }
+}
