@@ -2,6 +2,7 @@ package dev.gannet.tls;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -288,7 +289,7 @@ public final class PemReader {
         byte[] curve = null;
         try {
             Der.Reader fields = new Der.Reader(sec1).next(Der.SEQUENCE).children();
-            if (!fields.next().integer().equals(java.math.BigInteger.ONE)) {
+            if (!fields.next().integer().equals(BigInteger.ONE)) {
                 throw new IllegalArgumentException("unsupported version");
             }
             fields.next(Der.OCTET_STRING);

@@ -32,7 +32,9 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * @param protocols              enabled protocol versions, e.g. {@code TLSv1.3}
  * @param cipherSuites           enabled cipher suites, most preferred first
  * @param applicationProtocols   ALPN names offered (client) or accepted in order of preference (server);
- *                               empty for no ALPN
+ *                               empty for no ALPN. A server accepts clients that offer no ALPN (their
+ *                               connection has no protocol), but refuses clients offering only others
+ *                               (RFC 7301 no_application_protocol), unless a selector decides
  * @param protocolSelector       server only, may be null: picks the ALPN protocol from the client's offer
  *                               instead of {@code applicationProtocols}; see
  *                               {@link SSLEngine#setHandshakeApplicationProtocolSelector}

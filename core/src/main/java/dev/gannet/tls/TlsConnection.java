@@ -23,8 +23,11 @@ import javax.net.ssl.SSLSession;
  * carrying TLS records. Created and driven by {@link TlsHandler}; this object is also the TLS state kept in
  * the raw connection's context.
  *
- * <p>Like the raw connection, all its state is touched only on the raw connection's owner thread. Calls
- * from other threads are handed to the owner with {@link Connection#execute}, at the cost of a copy.
+ * <p>The transport runs one callback of a connection at a time; all TLS state is touched only inside
+ * those callbacks (including tasks run through {@link #execute} and {@link #schedule}). A call from
+ * anywhere else is handed over with the raw connection's {@link Connection#execute}, at the cost of a
+ * task and a copy. The one shortcut: on the event loop that owns the connection (the platform thread that
+ * ran its first callback) a call is already serialized with the callbacks and runs directly.
  *
  * <p>Writes made during a callback are gathered (up to one record's worth) and encrypted when the callback
  * returns, so a handler writing a header and a body separately still sends one record, not two.
@@ -40,14 +43,22 @@ public final class TlsConnection implements Connection {
     private final Connection raw;
     private final SSLEngine engine;
     private final Handler handler;
-    private final Thread owner;
     private Object context;
+
+    // Not volatile: each is only ever compared with the current thread, and a thread always sees its own
+    // writes; a stale value naming another thread just sends the call through execute, which is safe.
+    private Thread current;    // the thread inside one of this connection's callbacks, or null
+    private Thread loopThread; // the platform thread that ran the first callback (an event loop), or null
 
     private ByteBuffer appIn;    // decrypted bytes the handler has not consumed yet; null while there are none
     private boolean undelivered; // appIn has bytes the handler has not been shown yet
     private ByteBuffer plainOut; // plaintext written during the current callback, not yet encrypted
     private ArrayDeque<Object> backlog; // ByteBuffer or FileSend, in write order, waiting for handshake or room
     private int callbackDepth;
+    // Inside wrap. The transport may call back synchronously from raw.write (writability changes do);
+    // what such a callback writes is queued, so it neither interleaves with nor corrupts what is being
+    // encrypted.
+    private boolean wrapping;
 
     private Cancellable handshakeTimer;
     private boolean handshakeDone;
@@ -64,7 +75,6 @@ public final class TlsConnection implements Connection {
         this.raw = raw;
         this.engine = engine;
         this.handler = handler;
-        this.owner = Thread.currentThread();
     }
 
     // ---------------------------------------------------------------- driven by TlsHandler
@@ -142,14 +152,15 @@ public final class TlsConnection implements Connection {
 
     void closed(Throwable cause) {
         if (handshakeTimer != null) handshakeTimer.cancel();
+        outboundClosed = true; // nothing more can be sent; later writes are dropped
+        backlog = null;
+        enter();
         try {
             handler.onClose(this, cause);
         } finally {
+            exit();
             BufferCache.give(appIn);
-            BufferCache.give(plainOut);
             appIn = null;
-            plainOut = null;
-            backlog = null;
         }
     }
 
@@ -267,6 +278,7 @@ public final class TlsConnection implements Connection {
         String alpn = engine.getApplicationProtocol();
         applicationProtocol = alpn == null || alpn.isEmpty() ? null : alpn;
         drainBacklog(); // what was written before the handshake, in order, ahead of onOpen's writes
+        if (closeRequested) return Action.KEEP; // closed (from another thread) before it was ever open
         opened = true;
         return handler.onOpen(this);
     }
@@ -303,32 +315,41 @@ public final class TlsConnection implements Connection {
      */
     private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
         ByteBuffer net = BufferCache.take(engine.getSession().getPacketBufferSize());
+        boolean outer = !wrapping;
+        wrapping = true;
         try {
-            SSLEngineResult r;
-            do {
+            while (true) {
                 int packet = engine.getSession().getPacketBufferSize();
                 if (net.remaining() < packet) {
                     if (net.position() > 0) send(net);
-                    if (net.capacity() < packet) net = ByteBuffer.allocate(packet);
+                    if (net.capacity() < packet) net = replace(net, packet);
                 }
-                r = engine.wrap(src, net);
+                SSLEngineResult r = engine.wrap(src, net);
                 if (r.getStatus() == Status.BUFFER_OVERFLOW) {
                     if (net.position() > 0) send(net);
-                    else net = ByteBuffer.allocate(net.capacity() * 2);
+                    else net = replace(net, net.capacity() * 2);
                     continue;
                 }
                 if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
                     Runnable task;
                     while ((task = engine.getDelegatedTask()) != null) task.run();
                 }
-                // CLOSED, or no progress: a renegotiation holds application data until it completes.
-                if (r.getStatus() == Status.CLOSED || r.bytesConsumed() == 0 && r.bytesProduced() == 0) break;
-            } while (src.hasRemaining());
-            if (net.position() > 0) send(net);
-            return r;
+                // Done, closed, or no progress: a renegotiation holds application data until it completes.
+                if (!src.hasRemaining() || r.getStatus() == Status.CLOSED
+                        || r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
+                    if (net.position() > 0) send(net);
+                    return r;
+                }
+            }
         } finally {
+            if (outer) wrapping = false;
             BufferCache.give(net);
         }
+    }
+
+    private static ByteBuffer replace(ByteBuffer net, int capacity) {
+        BufferCache.give(net);
+        return ByteBuffer.allocate(capacity);
     }
 
     private void send(ByteBuffer net) {
@@ -355,7 +376,7 @@ public final class TlsConnection implements Connection {
 
     /** Encrypts the writes gathered in this callback. They are older than anything in the backlog. */
     private void flushPlain() {
-        if (plainOut != null && plainOut.position() > 0) {
+        if (plainOut != null && plainOut.position() > 0 && !wrapping) {
             plainOut.flip();
             if (!wrapAndSend(plainOut)) {
                 if (backlog == null) backlog = new ArrayDeque<>();
@@ -366,16 +387,39 @@ public final class TlsConnection implements Connection {
     }
 
     private void enter() {
-        callbackDepth++;
+        if (callbackDepth++ == 0) {
+            Thread t = Thread.currentThread();
+            current = t;
+            // An event loop owns its connections for life, so the first callback's thread is the loop.
+            if (loopThread == null && !t.isVirtual()) loopThread = t;
+        }
     }
 
+    /**
+     * Leaving the outermost callback: encrypt and send what it wrote. The depth is still held while doing
+     * so, so a callback the transport makes from inside raw.write counts as nested and does not flush too.
+     */
     private void exit() {
-        if (--callbackDepth > 0) return;
-        flushPlain();
-        BufferCache.give(plainOut);
-        plainOut = null;
-        // A safety net for a backlog stalled on writability whose change event we did not see.
-        if (backlog != null && !backlog.isEmpty() && handshakeDone && raw.isWritable()) drainBacklog();
+        if (callbackDepth > 1) {
+            callbackDepth--;
+            return;
+        }
+        try {
+            for (int i = 0; i < 8; i++) {
+                flushPlain();
+                // Also what was queued while encrypting, and a deferred close; a file waits for
+                // writability inside pump.
+                if (hasBacklog() || closeRequested && !outboundClosed || shutdownRequested) drainBacklog();
+                if (plainOut == null || plainOut.position() == 0) break;
+            }
+        } finally {
+            callbackDepth = 0;
+            current = null;
+            if (plainOut != null && plainOut.position() == 0) {
+                BufferCache.give(plainOut);
+                plainOut = null;
+            }
+        }
     }
 
     /** Applies a handler's answer: closing under TLS means sending close_notify first. */
@@ -397,8 +441,10 @@ public final class TlsConnection implements Connection {
         }
     }
 
+    /** Whether this thread may touch the TLS state now (see the class comment). */
     private boolean onOwner() {
-        return Thread.currentThread() == owner;
+        Thread t = Thread.currentThread();
+        return t == current || t == loopThread;
     }
 
     private static ByteBuffer copyOf(ByteBuffer src) {
@@ -408,8 +454,13 @@ public final class TlsConnection implements Connection {
     }
 
     private void enqueue(Object item) {
-        flushPlain(); // gathered writes go first, keeping write order
         if (backlog == null) backlog = new ArrayDeque<>();
+        if (plainOut != null && plainOut.position() > 0 && !wrapping) {
+            // Gathered writes are older: they go first, keeping write order.
+            plainOut.flip();
+            backlog.addLast(copyOf(plainOut));
+            plainOut.clear();
+        }
         backlog.addLast(item);
     }
 
@@ -417,16 +468,22 @@ public final class TlsConnection implements Connection {
         return backlog != null && !backlog.isEmpty();
     }
 
-    /** Sends queued writes and files in order, stopping at a file while the transport is full. */
+    /**
+     * Sends queued writes and files in order, stopping at a file while the transport is full, then
+     * completes a close or shutdown that waited for them.
+     */
     private void drainBacklog() {
-        if (!handshakeDone) return;
-        flushPlain();
-        while (hasBacklog() && !outboundClosed) {
-            Object next = backlog.peekFirst();
-            boolean sent = next instanceof ByteBuffer b ? wrapAndSend(b) : pump((FileSend) next);
-            if (!sent) return;
-            if (backlog != null) backlog.pollFirst();
+        if (wrapping) return;
+        if (handshakeDone) {
+            flushPlain();
+            while (hasBacklog() && !outboundClosed) {
+                Object next = backlog.peekFirst();
+                boolean sent = next instanceof ByteBuffer b ? wrapAndSend(b) : pump((FileSend) next);
+                if (!sent) return;
+                if (backlog != null) backlog.pollFirst();
+            }
         }
+        if (hasBacklog() && !outboundClosed) return; // still handshaking
         if (closeRequested && !outboundClosed) {
             closeNow();
         } else if (shutdownRequested) {
@@ -535,14 +592,14 @@ public final class TlsConnection implements Connection {
         if (!src.hasRemaining()) return;
         if (!onOwner()) {
             ByteBuffer copy = copyOf(src);
-            raw.execute(() -> write(copy));
+            execute(() -> write(copy));
             return;
         }
         if (outboundClosed || closeRequested) {
             src.position(src.limit()); // like a write to a closed socket: dropped
             return;
         }
-        if (!handshakeDone || hasBacklog()) {
+        if (!handshakeDone || hasBacklog() || wrapping) {
             enqueue(copyOf(src));
             return;
         }
@@ -575,12 +632,12 @@ public final class TlsConnection implements Connection {
     @Override
     public void sendFile(FileChannel file, long position, long count, Runnable onSent) {
         if (!onOwner()) {
-            raw.execute(() -> sendFile(file, position, count, onSent));
+            execute(() -> sendFile(file, position, count, onSent));
             return;
         }
         if (outboundClosed || closeRequested) return;
         FileSend f = new FileSend(file, position, count, onSent);
-        if (!handshakeDone || hasBacklog()) {
+        if (!handshakeDone || hasBacklog() || wrapping) {
             enqueue(f);
             return;
         }
@@ -591,7 +648,7 @@ public final class TlsConnection implements Connection {
     @Override
     public void flush() {
         if (!onOwner()) {
-            raw.execute(this::flush);
+            execute(this::flush);
             return;
         }
         flushPlain();
@@ -612,7 +669,7 @@ public final class TlsConnection implements Connection {
     @Override
     public void pauseReading() {
         if (!onOwner()) {
-            raw.execute(this::pauseReading);
+            execute(this::pauseReading);
             return;
         }
         paused = true;
@@ -622,7 +679,7 @@ public final class TlsConnection implements Connection {
     @Override
     public void resumeReading() {
         if (!onOwner()) {
-            raw.execute(this::resumeReading);
+            execute(this::resumeReading);
             return;
         }
         paused = false;
@@ -644,18 +701,19 @@ public final class TlsConnection implements Connection {
     @Override
     public void close() {
         if (!onOwner()) {
-            raw.execute(this::close);
+            execute(this::close);
             return;
         }
         if (closeRequested) return;
         closeRequested = true;
-        if (hasBacklog() && !outboundClosed) return; // drainBacklog finishes the close
+        // Output still queued, or a close from a callback made while encrypting: drainBacklog finishes it.
+        if ((hasBacklog() || wrapping) && !outboundClosed) return;
         closeNow();
     }
 
     @Override
     public void abort(Throwable cause) {
-        outboundClosed = true;
+        if (onOwner()) outboundClosed = true;
         raw.abort(cause);
     }
 
@@ -663,10 +721,10 @@ public final class TlsConnection implements Connection {
     @Override
     public void shutdownOutput() {
         if (!onOwner()) {
-            raw.execute(this::shutdownOutput);
+            execute(this::shutdownOutput);
             return;
         }
-        if (hasBacklog()) {
+        if (hasBacklog() || wrapping) {
             shutdownRequested = true;
             return;
         }

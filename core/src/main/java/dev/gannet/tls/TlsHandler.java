@@ -33,17 +33,39 @@ public final class TlsHandler implements Handler {
     private final Handler delegate;
     private final TlsConfig config;
     private final boolean clientMode;
+    private final InetSocketAddress peer;
 
     /**
      * @param delegate   the application's handler
      * @param config     the TLS settings
      * @param clientMode true on the connecting side (it starts the handshake and verifies the server),
-     *                   false on a server
+     *                   false on a server. A client takes the server's name from the connection's remote
+     *                   address, unless {@link TlsConfig#peerHost()} names it
      */
     public TlsHandler(Handler delegate, TlsConfig config, boolean clientMode) {
+        this(delegate, config, clientMode, null);
+    }
+
+    private TlsHandler(Handler delegate, TlsConfig config, boolean clientMode, InetSocketAddress peer) {
         this.delegate = Objects.requireNonNull(delegate, "delegate");
         this.config = Objects.requireNonNull(config, "config");
         this.clientMode = clientMode;
+        this.peer = peer;
+    }
+
+    /** The server side: one instance serves every accepted connection. */
+    public static TlsHandler server(TlsConfig config, Handler delegate) {
+        return new TlsHandler(delegate, config, false, null);
+    }
+
+    /**
+     * The client side for connections to {@code remote}: its host string (the name as given, never a
+     * reverse lookup) is what the server's certificate is checked against and what SNI carries, unless
+     * {@link TlsConfig#peerHost()} overrides it. Passing the address the client was asked to connect to
+     * keeps the name even when the engine only knows the resolved address.
+     */
+    public static TlsHandler client(TlsConfig config, Handler delegate, InetSocketAddress remote) {
+        return new TlsHandler(delegate, config, true, Objects.requireNonNull(remote, "remote"));
     }
 
     public Handler delegate() {
@@ -62,7 +84,9 @@ public final class TlsHandler implements Handler {
     public Action onOpen(Connection raw) {
         String host = null;
         int port = -1;
-        if (raw.remoteAddress() instanceof InetSocketAddress remote) {
+        InetSocketAddress remote = peer != null ? peer
+                : raw.remoteAddress() instanceof InetSocketAddress a ? a : null;
+        if (remote != null) {
             // getHostString: the name the client connected with, never a reverse lookup.
             if (clientMode) host = remote.getHostString();
             port = remote.getPort();

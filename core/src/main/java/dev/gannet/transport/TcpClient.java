@@ -1,6 +1,7 @@
 package dev.gannet.transport;
 
 import dev.gannet.engine.Engines;
+import dev.gannet.tls.TlsHandler;
 
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -32,13 +33,32 @@ public final class TcpClient implements AutoCloseable {
         this.remote = remote;
         this.config = config;
         Handler h = new Reconnecting(handler);
-        this.handler = config.tls() != null ? Tls.client(config.tls(), h, remote) : h;
+        this.handler = config.tls() != null ? TlsHandler.client(config.tls(), h, remote) : h;
     }
 
     /** Opens one connection; the future completes once {@link Handler#onOpen} has run. */
     public static CompletableFuture<Connection> connect(InetSocketAddress remote, ClientConfig config, Handler handler) {
-        Handler h = config.tls() != null ? Tls.client(config.tls(), handler, remote) : handler;
-        return Engines.get(config.engine()).connect(remote, config, h);
+        // Complete from onOpen rather than from the engine: under TLS that is the TLS connection, after the handshake.
+        CompletableFuture<Connection> opened = new CompletableFuture<>();
+        Handler notifying = new Forwarding(handler) {
+            @Override
+            public Action onOpen(Connection connection) {
+                Action a = super.onOpen(connection);
+                opened.complete(connection);
+                return a;
+            }
+
+            @Override
+            public void onClose(Connection connection, Throwable cause) {
+                opened.completeExceptionally(cause != null ? cause : new java.io.IOException("closed before it opened"));
+                super.onClose(connection, cause);
+            }
+        };
+        Handler h = config.tls() != null ? TlsHandler.client(config.tls(), notifying, remote) : notifying;
+        Engines.get(config.engine()).connect(remote, config, h).whenComplete((c, err) -> {
+            if (err != null) opened.completeExceptionally(err);
+        });
+        return opened;
     }
 
     /**
@@ -88,11 +108,9 @@ public final class TcpClient implements AutoCloseable {
     }
 
     /** Tracks the live connection and schedules the next attempt when it goes. */
-    private final class Reconnecting implements Handler {
-        private final Handler delegate;
-
+    private final class Reconnecting extends Forwarding {
         Reconnecting(Handler delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -101,6 +119,30 @@ public final class TcpClient implements AutoCloseable {
             attempts.set(0);
             firstConnect.complete(connection);
             if (closed) return Action.CLOSE;
+            return super.onOpen(connection);
+        }
+
+        @Override
+        public void onClose(Connection connection, Throwable cause) {
+            if (current == connection) current = null;
+            try {
+                super.onClose(connection, cause);
+            } finally {
+                if (!closed && config.reconnect()) retryLater(attempts.incrementAndGet());
+            }
+        }
+    }
+
+    /** Passes every callback to another handler; extended to watch some of them. */
+    private static class Forwarding implements Handler {
+        private final Handler delegate;
+
+        Forwarding(Handler delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Action onOpen(Connection connection) {
             return delegate.onOpen(connection);
         }
 
@@ -131,12 +173,7 @@ public final class TcpClient implements AutoCloseable {
 
         @Override
         public void onClose(Connection connection, Throwable cause) {
-            if (current == connection) current = null;
-            try {
-                delegate.onClose(connection, cause);
-            } finally {
-                if (!closed && config.reconnect()) retryLater(attempts.incrementAndGet());
-            }
+            delegate.onClose(connection, cause);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.gannet.transport;
 
 import dev.gannet.engine.Engines;
+import dev.gannet.tls.TlsHandler;
 
 import java.io.IOException;
 
@@ -20,7 +21,7 @@ public final class TcpServer {
     }
 
     public static Server start(ServerConfig config, Handler handler) throws IOException {
-        Handler h = config.tls() != null ? Tls.server(config.tls(), handler) : handler;
+        Handler h = config.tls() != null ? TlsHandler.server(config.tls(), handler) : handler;
         return Engines.get(config.engine()).bind(config, h);
     }
 }

@@ -1,5 +1,6 @@
 package dev.gannet.transport;
 
+import dev.gannet.tls.TlsConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -472,6 +473,76 @@ abstract class TransportSuite {
         ClientConfig cc = ClientConfig.builder().engine(engine()).connectTimeout(Duration.ofSeconds(2)).build();
         CompletableFuture<Connection> f = TcpClient.connect(new InetSocketAddress("127.0.0.1", port), cc, (c, in) -> Action.KEEP);
         assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(java.net.ConnectException.class);
+    }
+
+    @Test
+    void tlsEchoWithAlpnAgainstTheJdkClient() throws Exception {
+        Server s = start(config().tls(TlsTransportCases.SERVER_TLS), (c, in) -> {
+            // Answer with the ALPN result first, then echo: the test sees both.
+            String proto = String.valueOf(c.applicationProtocol());
+            if (c.context() == null) {
+                c.context(proto);
+                c.write((proto + ";").getBytes(StandardCharsets.UTF_8));
+            }
+            c.write(in);
+            return Action.KEEP;
+        });
+        try (var tls = TlsTransportCases.connect(s.localAddress(), "h2", "http/1.1")) {
+            assertThat(tls.getSession().getProtocol()).isIn("TLSv1.3", "TLSv1.2");
+            tls.getOutputStream().write('x');
+            assertThat(new String(tls.getInputStream().readNBytes(3), StandardCharsets.UTF_8)).isEqualTo("h2;");
+            byte[] big = new byte[1 << 20];
+            new Random(3).nextBytes(big);
+            Future<?> w = Executors.newVirtualThreadPerTaskExecutor().submit(() -> {
+                tls.getOutputStream().write(big);
+                tls.getOutputStream().flush();
+                return null;
+            });
+            assertThat(tls.getInputStream().readNBytes(1)).isEqualTo(new byte[] {'x'});
+            assertThat(tls.getInputStream().readNBytes(big.length)).isEqualTo(big);
+            w.get(30, TimeUnit.SECONDS);
+        }
+        try (var tls = TlsTransportCases.connect(s.localAddress(), "http/1.1")) {
+            assertThat(TlsTransportCases.roundTrip(tls, "y;y")).isEqualTo("htt");
+            assertThat(new String(tls.getInputStream().readNBytes(9), StandardCharsets.UTF_8)).isEqualTo("p/1.1;y;y");
+        }
+        try (var tls = TlsTransportCases.connect(s.localAddress())) {
+            assertThat(TlsTransportCases.roundTrip(tls, "zzzz;")).isEqualTo("null;");
+        }
+    }
+
+    @Test
+    void tlsPortClosesOnPlaintextAndKeepsServing() throws Exception {
+        Server s = start(config().tls(TlsTransportCases.SERVER_TLS), (c, in) -> {
+            c.write(in);
+            return Action.KEEP;
+        });
+        try (TestClient plain = new TestClient(s.localAddress())) {
+            plain.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+            // The server may answer with a TLS alert record (content type 21) before it closes.
+            byte[] answer = plain.readToEnd();
+            assertThat(answer.length == 0 || answer[0] == 21).as("nothing, or a TLS alert").isTrue();
+        }
+        try (var tls = TlsTransportCases.connect(s.localAddress())) {
+            assertThat(TlsTransportCases.roundTrip(tls, "still here")).isEqualTo("still here");
+        }
+        assertThat(s.stats().errors.sum()).isPositive();
+    }
+
+    @Test
+    void tlsClientToTlsServer() throws Exception {
+        Server s = start(config().tls(TlsTransportCases.SERVER_TLS), (c, in) -> {
+            c.write(in);
+            return Action.KEEP;
+        });
+        ClientConfig cc = ClientConfig.builder().engine(engine())
+                .tls(TlsConfig.builder().insecureTrustAll().applicationProtocols("h2").build()).build();
+        ArrayBlockingReplies replies = new ArrayBlockingReplies();
+        Connection conn = TcpClient.connect(s.localAddress(), cc, replies).get(10, TimeUnit.SECONDS);
+        assertThat(conn.applicationProtocol()).isEqualTo("h2");
+        conn.write("secret".getBytes(StandardCharsets.UTF_8));
+        assertThat(replies.take(6)).isEqualTo("secret");
+        conn.close();
     }
 
     /** Collects what a client connection receives. */

@@ -42,6 +42,8 @@ final class NioConnection implements Connection, NioLoop.Selectable {
     private boolean outputShutdownRequested;
     private boolean flushQueued;
     private boolean closed;
+    /** Why a close that waits for the flush was started, reported to onClose when it completes. */
+    private Throwable closeCause;
     private long lastActivity;
     private long nextTick;
     NioConnection prev;
@@ -189,15 +191,21 @@ final class NioConnection implements Connection, NioLoop.Selectable {
         }
     }
 
+    /**
+     * A protocol error (an IOException from the handler, such as a codec or TLS error) closes after flushing, so an
+     * error reply the handler queued (a 400, a TLS alert) reaches the peer; any other exception is a bug and resets.
+     */
     private void handlerFailed(Throwable t) {
         if (t instanceof IOException) {
-            group.stats.errors.increment();
             LOG.log(System.Logger.Level.INFO, "connection " + id + " closed on a protocol error: " + t);
+            closeCause = t;
+            inputClosed = true;
+            close();
         } else {
             group.stats.handlerErrors.increment();
             LOG.log(System.Logger.Level.WARNING, "handler failed on connection " + id + "; closing it", t);
+            abort(t);
         }
-        abort(t);
     }
 
     @Override
@@ -274,7 +282,7 @@ final class NioConnection implements Connection, NioLoop.Selectable {
         }
         if (out.isEmpty()) {
             if (closing) {
-                closeNow(null);
+                closeNow(closeCause);
                 return;
             }
             if (outputShutdownRequested && channel.isConnected()) {
@@ -340,7 +348,7 @@ final class NioConnection implements Connection, NioLoop.Selectable {
         }
         if (closed || closing) return;
         if (out.isEmpty()) {
-            closeNow(null);
+            closeNow(closeCause);
         } else {
             closing = true;
             updateInterest();

@@ -143,7 +143,7 @@ final class VThreadConnection implements Connection, Runnable {
                 a = cb.get();
             } catch (Throwable t) {
                 handlerFailed(t);
-                return false;
+                a = Action.CLOSE;
             } finally {
                 inCallback = false;
             }
@@ -156,14 +156,17 @@ final class VThreadConnection implements Connection, Runnable {
         }
     }
 
+    /** As on the nio engine: a protocol error closes after the flush, any other exception resets. */
     private void handlerFailed(Throwable t) {
         if (t instanceof IOException) {
             LOG.log(System.Logger.Level.INFO, "connection " + id + " closed on a protocol error: " + t);
+            if (closeCause == null) closeCause = t;
+            closing = true;
         } else {
             group.stats.handlerErrors.increment();
             LOG.log(System.Logger.Level.WARNING, "handler failed on connection " + id + "; closing it", t);
+            abort(t);
         }
-        abort(t);
     }
 
     private void flushLocked() {
