@@ -1,5 +1,9 @@
 package dev.gannet.transport;
 
+import dev.gannet.codec.FrameException;
+import dev.gannet.codec.FramingHandler;
+import dev.gannet.codec.LengthFieldFramer;
+import dev.gannet.codec.MessageHandler;
 import dev.gannet.tls.TlsConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -543,6 +547,41 @@ abstract class TransportSuite {
         conn.write("secret".getBytes(StandardCharsets.UTF_8));
         assertThat(replies.take(6)).isEqualTo("secret");
         conn.close();
+    }
+
+    @Test
+    void framedEchoClosesOnAnOversizedFrameAndKeepsOthers() throws Exception {
+        LengthFieldFramer.Config framing = LengthFieldFramer.Config.prefixed(2, 1024);
+        AtomicReference<Throwable> cause = new AtomicReference<>();
+        Server s = start(config(), new FramingHandler(() -> new LengthFieldFramer(framing), new MessageHandler() {
+            @Override
+            public Action onMessage(Connection c, ByteBuffer frame) {
+                ByteBuffer out = ByteBuffer.allocate(frame.remaining() + 2);
+                LengthFieldFramer.writeFrame(framing, frame, out);
+                c.write(out.flip());
+                return Action.KEEP;
+            }
+
+            @Override
+            public void onClose(Connection c, Throwable t) {
+                if (t != null) cause.set(t);
+            }
+        }));
+        try (TestClient good = new TestClient(s.localAddress()); TestClient bad = new TestClient(s.localAddress())) {
+            // Two frames, the second split across writes.
+            good.send(new byte[] {0, 3, 'a', 'b', 'c', 0, 2, 'x'});
+            Thread.sleep(20);
+            good.send(new byte[] {'y'});
+            assertThat(good.readString(9)).isEqualTo("\0\3abc\0\2xy");
+            bad.send(new byte[] {(byte) 0x7f, (byte) 0xff, 1, 2, 3}); // announces 32 KiB: over the 1 KiB limit
+            assertThat(bad.closedByPeer()).isTrue();
+            good.send(new byte[] {0, 1, 'z'});
+            assertThat(good.readString(3)).isEqualTo("\0\1z");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (cause.get() == null && System.nanoTime() < deadline) Thread.sleep(10);
+        assertThat(cause.get()).isInstanceOf(FrameException.class);
+        assertThat(s.stats().errors.sum()).isEqualTo(1);
     }
 
     /** Collects what a client connection receives. */

@@ -1,5 +1,7 @@
 package dev.gannet.server;
 
+import dev.gannet.tls.SelfSignedCertificate;
+import dev.gannet.tls.TlsConfig;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Handler;
 import dev.gannet.transport.Server;
@@ -37,6 +39,16 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "${env:GANNET_MODE:-echo}", description = "what to serve: echo (env GANNET_MODE)")
     String mode;
 
+    @Option(names = "--tls", defaultValue = "${env:GANNET_TLS:-false}",
+            description = "serve TLS; without --tls-cert/--tls-key a self-signed development certificate is made (env GANNET_TLS)")
+    boolean tls;
+
+    @Option(names = "--tls-cert", defaultValue = "${env:GANNET_TLS_CERT}", description = "PEM certificate chain (env GANNET_TLS_CERT)")
+    java.nio.file.Path tlsCert;
+
+    @Option(names = "--tls-key", defaultValue = "${env:GANNET_TLS_KEY}", description = "PEM private key, PKCS#8 or PKCS#1/SEC1 (env GANNET_TLS_KEY)")
+    java.nio.file.Path tlsKey;
+
     @Option(names = "--shutdown-timeout", defaultValue = "${env:GANNET_SHUTDOWN_TIMEOUT:-30s}",
             description = "graceful shutdown deadline, e.g. 30s or 500ms (env GANNET_SHUTDOWN_TIMEOUT)")
     String shutdownTimeout;
@@ -47,23 +59,40 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("gannet serve: unknown --mode '" + mode + "' (known: echo)");
             return 2;
         }
+        TlsConfig tlsConfig = tlsConfig();
         ServerConfig config = ServerConfig.builder()
                 .address(new InetSocketAddress(host, port))
                 .engine(engine)
                 .threads(threads)
                 .reusePort(reusePort)
                 .shutdownTimeout(parseDuration(shutdownTimeout))
+                .tls(tlsConfig)
                 .build();
         Server server = TcpServer.start(config, new EchoHandler());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("gannet: shutting down gracefully (deadline " + config.shutdownTimeout().toMillis() + " ms)");
             server.shutdownGracefully(config.shutdownTimeout()).join();
         }, "gannet-shutdown"));
-        System.out.println("gannet: " + mode + " server on " + server.localAddress() + " (engine " + server.engine()
+        System.out.println("gannet: " + mode + (tlsConfig != null ? " (TLS)" : "") + " server on " + server.localAddress() + " (engine " + server.engine()
                 + (server.engine().equals("vthread") ? "" : ", " + config.loopCount() + " loops") + ")");
         // The loops are daemon threads: keep the JVM up until the server stops (SIGTERM runs the hook above).
         server.terminationFuture().join();
         return 0;
+    }
+
+    private TlsConfig tlsConfig() throws java.io.IOException {
+        if (tlsCert != null || tlsKey != null) {
+            if (tlsCert == null || tlsKey == null) throw new picocli.CommandLine.ParameterException(
+                    new picocli.CommandLine(this), "--tls-cert and --tls-key go together");
+            return TlsConfig.server(tlsCert, tlsKey);
+        }
+        if (!tls) return null;
+        // A development certificate, written out so that clients can be told to trust it (curl --cacert).
+        SelfSignedCertificate dev = SelfSignedCertificate.generate("localhost");
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("gannet-dev-tls");
+        dev.writePem(dir.resolve("cert.pem"), dir.resolve("key.pem"));
+        System.out.println("gannet: TLS with a self-signed development certificate for localhost: " + dir.resolve("cert.pem"));
+        return TlsConfig.server(dir.resolve("cert.pem"), dir.resolve("key.pem"));
     }
 
     static Duration parseDuration(String s) {

@@ -1,6 +1,7 @@
 package dev.gannet.engine.nio;
 
 import dev.gannet.buffer.OutboundBuffer;
+import dev.gannet.engine.CloseLog;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;
@@ -20,7 +21,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * called from elsewhere re-enter through {@link NioLoop#execute}.
  */
 final class NioConnection implements Connection, NioLoop.Selectable {
-    private static final System.Logger LOG = System.getLogger(NioConnection.class.getName());
     private static final AtomicLong IDS = new AtomicLong();
     /** Unconsumed input beyond this closes the connection: a handler that never consumes must not eat the heap. */
     static final int MAX_INBOUND = 64 * 1024 * 1024;
@@ -44,6 +44,8 @@ final class NioConnection implements Connection, NioLoop.Selectable {
     private boolean closed;
     /** Why a close that waits for the flush was started, reported to onClose when it completes. */
     private Throwable closeCause;
+    /** A handler exception already logged with its stack, so the close does not log it again. */
+    private Throwable handlerBug;
     private long lastActivity;
     private long nextTick;
     NioConnection prev;
@@ -197,13 +199,13 @@ final class NioConnection implements Connection, NioLoop.Selectable {
      */
     private void handlerFailed(Throwable t) {
         if (t instanceof IOException) {
-            LOG.log(System.Logger.Level.INFO, "connection " + id + " closed on a protocol error: " + t);
             closeCause = t;
             inputClosed = true;
             close();
         } else {
             group.stats.handlerErrors.increment();
-            LOG.log(System.Logger.Level.WARNING, "handler failed on connection " + id + "; closing it", t);
+            CloseLog.handlerFailed(id, t);
+            handlerBug = t;
             abort(t);
         }
     }
@@ -400,12 +402,13 @@ final class NioConnection implements Connection, NioLoop.Selectable {
         }
         loop.remove(this);
         if (cause instanceof IOException && !(cause instanceof IdleTimeoutException)) group.stats.errors.increment();
+        if (cause != handlerBug) CloseLog.closed(id, cause);
         group.closed(this);
         try {
             handler.onClose(this, cause);
         } catch (Throwable t) {
             group.stats.handlerErrors.increment();
-            LOG.log(System.Logger.Level.WARNING, "onClose failed on connection " + id, t);
+            CloseLog.handlerFailed(id, t);
         }
     }
 

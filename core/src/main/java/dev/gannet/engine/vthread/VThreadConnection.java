@@ -2,6 +2,7 @@ package dev.gannet.engine.vthread;
 
 import dev.gannet.buffer.BufferPool;
 import dev.gannet.buffer.OutboundBuffer;
+import dev.gannet.engine.CloseLog;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;
@@ -47,6 +48,7 @@ final class VThreadConnection implements Connection, Runnable {
     private boolean outputShutdownRequested;
     private volatile boolean closed;
     private volatile Throwable closeCause;
+    private volatile Throwable handlerBug;
     private volatile boolean writable = true;
     volatile long lastActivity = System.nanoTime();
     volatile long nextTick;
@@ -159,12 +161,12 @@ final class VThreadConnection implements Connection, Runnable {
     /** As on the nio engine: a protocol error closes after the flush, any other exception resets. */
     private void handlerFailed(Throwable t) {
         if (t instanceof IOException) {
-            LOG.log(System.Logger.Level.INFO, "connection " + id + " closed on a protocol error: " + t);
             if (closeCause == null) closeCause = t;
             closing = true;
         } else {
             group.stats.handlerErrors.increment();
-            LOG.log(System.Logger.Level.WARNING, "handler failed on connection " + id + "; closing it", t);
+            CloseLog.handlerFailed(id, t);
+            handlerBug = t;
             abort(t);
         }
     }
@@ -211,12 +213,13 @@ final class VThreadConnection implements Connection, Runnable {
         }
         Throwable cause = closeCause;
         if (cause instanceof IOException && !(cause instanceof IdleTimeoutException)) group.stats.errors.increment();
+        if (cause != handlerBug) CloseLog.closed(id, cause);
         group.closed(this);
         try {
             handler.onClose(this, cause);
         } catch (Throwable t) {
             group.stats.handlerErrors.increment();
-            LOG.log(System.Logger.Level.WARNING, "onClose failed on connection " + id, t);
+            CloseLog.handlerFailed(id, t);
         }
     }
 
