@@ -38,4 +38,22 @@ public final class SocketSetup {
         if (o.sendBufferSize() > 0) ch.setOption(StandardSocketOptions.SO_SNDBUF, o.sendBufferSize());
         if (o.receiveBufferSize() > 0) ch.setOption(StandardSocketOptions.SO_RCVBUF, o.receiveBufferSize());
     }
+
+    /** The peer's address, or null once the socket is closed (a closed connection has none to report). */
+    public static java.net.SocketAddress remoteAddress(java.nio.channels.SocketChannel ch) {
+        try {
+            return ch.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The local address, or null once the socket is closed. */
+    public static java.net.SocketAddress localAddress(NetworkChannel ch) {
+        try {
+            return ch.getLocalAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
 }

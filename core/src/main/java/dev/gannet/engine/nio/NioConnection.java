@@ -2,6 +2,7 @@ package dev.gannet.engine.nio;
 
 import dev.gannet.buffer.OutboundBuffer;
 import dev.gannet.engine.CloseLog;
+import dev.gannet.engine.SocketSetup;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;
@@ -458,20 +459,12 @@ final class NioConnection implements Connection, NioLoop.Selectable {
 
     @Override
     public SocketAddress remoteAddress() {
-        try {
-            return channel.getRemoteAddress();
-        } catch (IOException e) {
-            return null;
-        }
+        return SocketSetup.remoteAddress(channel);
     }
 
     @Override
     public SocketAddress localAddress() {
-        try {
-            return channel.getLocalAddress();
-        } catch (IOException e) {
-            return null;
-        }
+        return SocketSetup.localAddress(channel);
     }
 
     @Override

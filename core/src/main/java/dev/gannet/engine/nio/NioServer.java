@@ -1,8 +1,8 @@
 package dev.gannet.engine.nio;
 
+import dev.gannet.engine.ServerBase;
 import dev.gannet.engine.SocketSetup;
 import dev.gannet.transport.Handler;
-import dev.gannet.transport.Server;
 import dev.gannet.transport.ServerConfig;
 import dev.gannet.transport.TransportStats;
 
@@ -15,29 +15,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A server on the nio engine: its own event loops and either one acceptor (on loop 0) that hands connections to
  * the loops, or, in SO_REUSEPORT mode, one listening socket per loop so the kernel spreads connections.
  */
-final class NioServer implements Server {
+final class NioServer extends ServerBase {
     private static final System.Logger LOG = System.getLogger(NioServer.class.getName());
-    private static final int RUNNING = 0, DRAINING = 1, STOPPED = 2;
 
-    private final ServerConfig config;
     private final NioLoop[] loops;
     private final List<Listener> listeners = new ArrayList<>();
-    private final TransportStats stats = new TransportStats();
     private final ServerGroup group;
-    private final AtomicInteger open = new AtomicInteger();
-    private final AtomicInteger state = new AtomicInteger(RUNNING);
-    private final CompletableFuture<Void> termination = new CompletableFuture<>();
-    private InetSocketAddress bound;
     private int nextLoop;
 
     private NioServer(ServerConfig config, Handler handler) throws IOException {
-        this.config = config;
+        super(config, NioEngine.NAME);
         this.group = new ServerGroup(handler, stats, config);
         int n = config.loopCount();
         this.loops = new NioLoop[n];
@@ -62,10 +54,11 @@ final class NioServer implements Server {
         int sockets = config.socket().reusePort() ? loops.length : 1;
         for (int i = 0; i < sockets; i++) {
             ServerSocketChannel ch = SocketSetup.openListener(address, config.socket());
-            if (bound == null) {
-                bound = (InetSocketAddress) ch.getLocalAddress();
+            if (i == 0) {
+                InetSocketAddress first = (InetSocketAddress) ch.getLocalAddress();
+                bound(first);
                 // With port 0 the other REUSEPORT sockets must join the port the first one got.
-                address = new InetSocketAddress(address.getAddress(), bound.getPort());
+                address = new InetSocketAddress(address.getAddress(), first.getPort());
             }
             ch.configureBlocking(false);
             Listener l = new Listener(loops[i], ch);
@@ -88,13 +81,7 @@ final class NioServer implements Server {
     }
 
     private void accepted(SocketChannel ch, NioLoop acceptorLoop) {
-        if (state.get() != RUNNING) {
-            closeQuietly(ch);
-            return;
-        }
-        if (open.incrementAndGet() > config.maxConnections()) {
-            open.decrementAndGet();
-            stats.rejected.increment();
+        if (!admit()) {
             closeQuietly(ch);
             return;
         }
@@ -102,8 +89,8 @@ final class NioServer implements Server {
             ch.configureBlocking(false);
             SocketSetup.configureConnection(ch, config.socket());
         } catch (IOException e) {
-            open.decrementAndGet();
             closeQuietly(ch);
+            released();
             return;
         }
         NioLoop target = pickLoop(acceptorLoop);
@@ -112,9 +99,9 @@ final class NioServer implements Server {
     }
 
     private void openOn(NioLoop loop, SocketChannel ch) {
-        if (state.get() == STOPPED) {
-            open.decrementAndGet();
+        if (isStopped()) {
             closeQuietly(ch);
+            released();
             return;
         }
         NioConnection c = new NioConnection(loop, ch, group);
@@ -124,7 +111,7 @@ final class NioServer implements Server {
             c.abort(e);
             return;
         }
-        if (state.get() == DRAINING) c.drain();
+        if (isDraining()) c.drain();
     }
 
     private static void closeQuietly(SocketChannel ch) {
@@ -136,23 +123,7 @@ final class NioServer implements Server {
     }
 
     @Override
-    public InetSocketAddress localAddress() {
-        return bound;
-    }
-
-    @Override
-    public String engine() {
-        return NioEngine.NAME;
-    }
-
-    @Override
-    public TransportStats stats() {
-        return stats;
-    }
-
-    @Override
-    public CompletableFuture<Void> shutdownGracefully(Duration deadline) {
-        if (!state.compareAndSet(RUNNING, DRAINING)) return termination;
+    protected void beginDrain(Duration deadline) {
         for (Listener l : listeners) l.loop.execute(l::close);
         for (NioLoop loop : loops) {
             loop.execute(() -> {
@@ -164,8 +135,6 @@ final class NioServer implements Server {
             });
         }
         loops[0].schedule(this::forceClose, deadline.toNanos());
-        loops[0].execute(this::stopIfIdle);
-        return termination;
     }
 
     private void forceClose() {
@@ -180,28 +149,18 @@ final class NioServer implements Server {
         }
     }
 
-    private void stopIfIdle() {
-        if (open.get() == 0 && state.compareAndSet(DRAINING, STOPPED)) {
-            for (NioLoop loop : loops) loop.stop();
-            Thread.ofPlatform().daemon(true).name("gannet-nio-stop").start(() -> {
-                try {
-                    for (NioLoop loop : loops) loop.awaitTermination(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                termination.complete(null);
-            });
-        }
-    }
-
     @Override
-    public void close() {
-        shutdownGracefully(config.shutdownTimeout()).join();
-    }
-
-    @Override
-    public CompletableFuture<Void> terminationFuture() {
-        return termination;
+    protected void stopEngine(CompletableFuture<Void> termination) {
+        for (NioLoop loop : loops) loop.stop();
+        // Joining the loops from one of them would wait for itself: a short-lived thread waits instead.
+        Thread.ofPlatform().daemon(true).name("gannet-nio-stop").start(() -> {
+            try {
+                for (NioLoop loop : loops) loop.awaitTermination(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            termination.complete(null);
+        });
     }
 
     /** Tracks the server's connections so a draining server stops when the last one closes. */
@@ -213,7 +172,7 @@ final class NioServer implements Server {
         @Override
         void closed(NioConnection c) {
             super.closed(c);
-            if (open.decrementAndGet() == 0 && state.get() == DRAINING) stopIfIdle();
+            released();
         }
 
         @Override

@@ -3,6 +3,7 @@ package dev.gannet.engine.vthread;
 import dev.gannet.buffer.BufferPool;
 import dev.gannet.buffer.OutboundBuffer;
 import dev.gannet.engine.CloseLog;
+import dev.gannet.engine.SocketSetup;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;
@@ -377,20 +378,12 @@ final class VThreadConnection implements Connection, Runnable {
 
     @Override
     public SocketAddress remoteAddress() {
-        try {
-            return channel.getRemoteAddress();
-        } catch (IOException e) {
-            return null;
-        }
+        return SocketSetup.remoteAddress(channel);
     }
 
     @Override
     public SocketAddress localAddress() {
-        try {
-            return channel.getLocalAddress();
-        } catch (IOException e) {
-            return null;
-        }
+        return SocketSetup.localAddress(channel);
     }
 
     @Override

@@ -1,10 +1,9 @@
 package dev.gannet.engine.vthread;
 
+import dev.gannet.engine.ServerBase;
 import dev.gannet.engine.SocketSetup;
 import dev.gannet.transport.Handler;
-import dev.gannet.transport.Server;
 import dev.gannet.transport.ServerConfig;
-import dev.gannet.transport.TransportStats;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,33 +13,25 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** A server on the vthread engine: one acceptor thread, and a virtual thread per connection. */
-final class VThreadServer implements Server {
+final class VThreadServer extends ServerBase {
     private static final System.Logger LOG = System.getLogger(VThreadServer.class.getName());
-    private static final int RUNNING = 0, DRAINING = 1, STOPPED = 2;
 
-    private final ServerConfig config;
     private final ServerSocketChannel listener;
-    private final TransportStats stats = new TransportStats();
     private final VThreadGroup group;
-    private final AtomicInteger open = new AtomicInteger();
-    private final AtomicInteger state = new AtomicInteger(RUNNING);
-    private final CompletableFuture<Void> termination = new CompletableFuture<>();
-    private final InetSocketAddress bound;
     private final Thread acceptor;
 
     private VThreadServer(ServerConfig config, Handler handler) throws IOException {
-        this.config = config;
+        super(config, VThreadEngine.NAME);
         this.listener = SocketSetup.openListener(config.address(), config.socket());
-        this.bound = (InetSocketAddress) listener.getLocalAddress();
+        bound((InetSocketAddress) listener.getLocalAddress());
         this.group = new VThreadGroup(handler, stats, VThreadEngine.POOL, config.highWaterMark(),
                 config.idleTimeout(), config.tickInterval()) {
             @Override
             void closed(VThreadConnection c) {
                 super.closed(c);
-                if (open.decrementAndGet() == 0 && state.get() == DRAINING) stop();
+                released();
             }
 
             @Override
@@ -58,31 +49,29 @@ final class VThreadServer implements Server {
     }
 
     private void acceptLoop() {
-        while (state.get() == RUNNING) {
+        while (isRunning()) {
             SocketChannel ch;
             try {
                 ch = listener.accept();
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
-                if (state.get() != RUNNING) return;
+                if (!isRunning()) return;
                 // Typically EMFILE: back off rather than spin.
                 LOG.log(System.Logger.Level.WARNING, "accept failed, pausing accepts for 100 ms: " + e);
                 stats.errors.increment();
                 sleep(100);
                 continue;
             }
-            if (open.incrementAndGet() > config.maxConnections() || state.get() != RUNNING) {
-                open.decrementAndGet();
-                stats.rejected.increment();
+            if (!admit()) {
                 VThreadEngine.closeQuietly(ch);
                 continue;
             }
             try {
                 SocketSetup.configureConnection(ch, config.socket());
             } catch (IOException e) {
-                open.decrementAndGet();
                 VThreadEngine.closeQuietly(ch);
+                released();
                 continue;
             }
             group.opened(new VThreadConnection(ch, group));
@@ -98,46 +87,17 @@ final class VThreadServer implements Server {
     }
 
     @Override
-    public InetSocketAddress localAddress() {
-        return bound;
-    }
-
-    @Override
-    public String engine() {
-        return VThreadEngine.NAME;
-    }
-
-    @Override
-    public TransportStats stats() {
-        return stats;
-    }
-
-    @Override
-    public CompletableFuture<Void> shutdownGracefully(Duration deadline) {
-        if (!state.compareAndSet(RUNNING, DRAINING)) return termination;
+    protected void beginDrain(Duration deadline) {
         VThreadEngine.closeQuietly(listener);
         for (VThreadConnection c : group.connections) c.drain();
         VThreadEngine.SCHEDULER.schedule(() -> {
             for (VThreadConnection c : group.connections) c.abort(new IOException("closed by server shutdown"));
         }, deadline.toNanos(), TimeUnit.NANOSECONDS);
-        if (open.get() == 0) stop();
-        return termination;
-    }
-
-    private void stop() {
-        if (state.compareAndSet(DRAINING, STOPPED)) {
-            group.stopSweeper();
-            termination.complete(null);
-        }
     }
 
     @Override
-    public void close() {
-        shutdownGracefully(config.shutdownTimeout()).join();
-    }
-
-    @Override
-    public CompletableFuture<Void> terminationFuture() {
-        return termination;
+    protected void stopEngine(CompletableFuture<Void> termination) {
+        group.stopSweeper();
+        termination.complete(null);
     }
 }
