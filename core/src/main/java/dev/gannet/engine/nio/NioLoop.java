@@ -32,7 +32,8 @@ final class NioLoop implements Runnable {
     private final Consumer<SelectionKey> dispatch = this::dispatch;
     private NioConnection[] flushQueue = new NioConnection[64];
     private int flushCount;
-    private long timerSequence;
+    /** Breaks ties between timers due at the same nanosecond; schedule() may run on any thread. */
+    private final java.util.concurrent.atomic.AtomicLong timerSequence = new java.util.concurrent.atomic.AtomicLong();
     /** Intrusive list of owned connections, walked by the idle/tick sweep without allocating. */
     NioConnection first;
     /** Connections owned, read by acceptors on other threads to balance. */
@@ -63,7 +64,7 @@ final class NioLoop implements Runnable {
     }
 
     Timer schedule(Runnable task, long delayNanos) {
-        Timer t = new Timer(task, System.nanoTime() + delayNanos, timerSequence++);
+        Timer t = new Timer(task, System.nanoTime() + delayNanos, timerSequence.getAndIncrement());
         if (inLoop()) timers.add(t);
         else execute(() -> timers.add(t));
         return t;
