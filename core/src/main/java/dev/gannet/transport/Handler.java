@@ -23,7 +23,8 @@ public interface Handler {
     /**
      * Bytes arrived. {@code in} is in read mode and is valid only during this call. Consume what forms
      * whole messages by advancing its position; the bytes left are kept and handed back, with what
-     * arrives next, on the following call.
+     * arrives next, on the following call; and, if reading was paused ({@link Connection#pauseReading()} or the
+     * high water mark), once it resumes, even when nothing new arrives.
      */
     Action onData(Connection connection, ByteBuffer in);
 

@@ -608,6 +608,22 @@ abstract class TransportSuite {
         }
     }
 
+    @Test
+    void inputLeftWhilePausedIsRedeliveredOnResume() throws Exception {
+        // Takes one byte per call, then pauses and resumes a little later: the rest of what the client sent in one
+        // write must come back to the handler although the client sends nothing more.
+        Server s = start(config(), (c, in) -> {
+            c.write(new byte[] {in.get()});
+            c.pauseReading();
+            c.schedule(c::resumeReading, Duration.ofMillis(5));
+            return Action.KEEP;
+        });
+        try (TestClient c = new TestClient(s.localAddress())) {
+            c.send("abcdefgh");
+            assertThat(c.readString(8)).isEqualTo("abcdefgh");
+        }
+    }
+
     /** Collects what a client connection receives. */
     static final class ArrayBlockingReplies implements Handler {
         private final java.util.concurrent.LinkedBlockingQueue<Byte> bytes = new java.util.concurrent.LinkedBlockingQueue<>();

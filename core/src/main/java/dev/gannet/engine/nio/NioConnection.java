@@ -302,6 +302,7 @@ final class NioConnection implements Connection, NioLoop.Selectable {
             writable = true;
             updateInterest();
             notifyWritability(true);
+            redeliverLater();
         }
     }
 
@@ -341,6 +342,31 @@ final class NioConnection implements Connection, NioLoop.Selectable {
         }
         readPaused = false;
         updateInterest();
+        redeliverLater();
+    }
+
+    /**
+     * Input a handler left unconsumed while reading was paused is handed back once reading resumes, even if the peer
+     * sends nothing more (it may be waiting for the answer to what it already sent, as a pipelining client is). Done
+     * as a task so that a handler calling resumeReading() is not re-entered.
+     */
+    private void redeliverLater() {
+        if (inbound != null && inbound.position() > 0 && wantsRead()) loop.execute(this::redeliver);
+    }
+
+    private void redeliver() {
+        if (inbound == null || inbound.position() == 0 || !wantsRead()) return;
+        ByteBuffer buf = inbound.flip();
+        Action a;
+        try {
+            a = handler.onData(this, buf);
+        } catch (Throwable t) {
+            handlerFailed(t);
+            return;
+        }
+        keepLeftover(buf, false);
+        apply(a);
+        if (flushQueued) flushFromLoop();
     }
 
     @Override

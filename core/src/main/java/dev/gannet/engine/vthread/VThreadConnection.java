@@ -44,6 +44,8 @@ final class VThreadConnection implements Connection, Runnable {
     private Object context;
     private boolean inCallback;
     private boolean readPaused;
+    /** Set when reading resumes, so that input left unconsumed is handed back even if no more arrives. */
+    private volatile boolean redeliver;
     private boolean inputClosed;
     private boolean closing;
     private boolean outputShutdownRequested;
@@ -77,6 +79,16 @@ final class VThreadConnection implements Connection, Runnable {
             while (!closed && !closing && !inputClosed) {
                 awaitReadable();
                 if (closed || closing) break;
+                if (redeliver && buf.position() > 0) {
+                    // Input left unconsumed while paused goes back to the handler before anything new is read.
+                    redeliver = false;
+                    ByteBuffer data = buf.flip();
+                    boolean keep = callback(() -> handler.onData(this, data));
+                    buf.compact();
+                    if (!keep) return;
+                    continue;
+                }
+                redeliver = false;
                 if (!buf.hasRemaining()) {
                     if (buf.capacity() >= MAX_INBOUND) throw new IOException("more than " + MAX_INBOUND + " bytes of input left unconsumed");
                     ByteBuffer bigger = pool.acquire(buf.capacity() * 2);
@@ -183,6 +195,7 @@ final class VThreadConnection implements Connection, Runnable {
             if (outputShutdownRequested && channel.isOpen()) channel.shutdownOutput();
             if (!writable) {
                 writable = true;
+                redeliver = true;
                 resumed.signalAll();
                 handler.onWritabilityChanged(this, true);
             }
@@ -314,6 +327,7 @@ final class VThreadConnection implements Connection, Runnable {
         lock.lock();
         try {
             readPaused = false;
+            redeliver = true;
             resumed.signalAll();
         } finally {
             lock.unlock();
