@@ -57,7 +57,7 @@ final class IdleBench implements Bench {
         List<String> cmd = new ArrayList<>(List.of(ChildProcesses.javaBinary()));
         cmd.addAll(ChildProcesses.gannetFlags());
         cmd.addAll(List.of("-cp", ChildProcesses.classPath(), "dev.gannet.server.Gannet", "serve",
-                "--host", "127.0.0.1", "--port", Integer.toString(port), "--engine", engine, "--threads", "1"));
+                "--host", "127.0.0.1", "--port", Integer.toString(port), "--engine", engine, "--threads", "1", "--mode", "echo"));
         Process server = ChildProcesses.start(cmd, log);
         List<SocketChannel> open = new ArrayList<>(n);
         try {

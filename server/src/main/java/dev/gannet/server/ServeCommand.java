@@ -1,5 +1,7 @@
 package dev.gannet.server;
 
+import dev.gannet.http.HttpConfig;
+import dev.gannet.http.HttpServer;
 import dev.gannet.tls.SelfSignedCertificate;
 import dev.gannet.tls.TlsConfig;
 import dev.gannet.transport.Action;
@@ -16,7 +18,7 @@ import java.util.concurrent.Callable;
 
 /** {@code gannet serve}: the ready server. Until the HTTP layer lands it is a TCP echo server. */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Gannet.Version.class,
-        description = "Start the server (a TCP echo server for now). Every flag also reads an environment variable.",
+        description = "Start the server (HTTP/1.1 by default). Every flag also reads an environment variable.",
         showDefaultValues = true)
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "${env:PORT:-8080}", description = "port (env PORT)")
@@ -36,8 +38,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "one listening socket per loop with SO_REUSEPORT (env GANNET_REUSE_PORT)")
     boolean reusePort;
 
-    @Option(names = "--mode", defaultValue = "${env:GANNET_MODE:-echo}", description = "what to serve: echo (env GANNET_MODE)")
+    @Option(names = "--mode", defaultValue = "${env:GANNET_MODE:-http}", description = "what to serve: http, or echo (raw TCP) (env GANNET_MODE)")
     String mode;
+
+    @Option(names = "--static", defaultValue = "${env:GANNET_STATIC}", description = "a directory to serve at /static/ (env GANNET_STATIC)")
+    java.nio.file.Path staticDir;
+
+    @Option(names = "--bench-routes", defaultValue = "${env:GANNET_BENCH_ROUTES:-false}",
+            description = "add the benchmark's extra routes /bench/1k and /bench/sleep (env GANNET_BENCH_ROUTES)")
+    boolean benchRoutes;
 
     @Option(names = "--tls", defaultValue = "${env:GANNET_TLS:-false}",
             description = "serve TLS; without --tls-cert/--tls-key a self-signed development certificate is made (env GANNET_TLS)")
@@ -55,8 +64,8 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!mode.equals("echo")) {
-            System.err.println("gannet serve: unknown --mode '" + mode + "' (known: echo)");
+        if (!mode.equals("echo") && !mode.equals("http")) {
+            System.err.println("gannet serve: unknown --mode '" + mode + "' (known: http, echo)");
             return 2;
         }
         TlsConfig tlsConfig = tlsConfig();
@@ -68,7 +77,17 @@ final class ServeCommand implements Callable<Integer> {
                 .shutdownTimeout(parseDuration(shutdownTimeout))
                 .tls(tlsConfig)
                 .build();
-        Server server = TcpServer.start(config, new EchoHandler());
+        Server server;
+        if (mode.equals("echo")) {
+            server = TcpServer.start(config, new EchoHandler());
+        } else {
+            var holder = new java.util.concurrent.atomic.AtomicReference<Server>();
+            HttpServer app = HttpServer.create(HttpConfig.builder().server(config).build());
+            DemoRoutes.install(app, holder, benchRoutes);
+            if (staticDir != null) app.get("/static/*", dev.gannet.http.StaticFiles.of(staticDir));
+            server = app.start();
+            holder.set(server);
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("gannet: shutting down gracefully (deadline " + config.shutdownTimeout().toMillis() + " ms)");
             server.shutdownGracefully(config.shutdownTimeout()).join();

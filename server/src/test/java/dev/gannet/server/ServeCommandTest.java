@@ -42,7 +42,7 @@ class ServeCommandTest {
 
     @Test
     void servesEchoAndShutsDownGracefullyOnSigterm() throws Exception {
-        Process p = serve(List.of("--host", "127.0.0.1", "--port", "0", "--threads", "1"), "GANNET_ENGINE", "vthread");
+        Process p = serve(List.of("--host", "127.0.0.1", "--port", "0", "--threads", "1", "--mode", "echo"), "GANNET_ENGINE", "vthread");
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             Matcher m = awaitListening(out);
             assertThat(m.group(2)).as("engine from GANNET_ENGINE").isEqualTo("vthread");
@@ -57,6 +57,36 @@ class ServeCommandTest {
             assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertThat(out.readLine()).contains("shutting down gracefully");
             assertThat(p.exitValue()).isEqualTo(143); // 128 + SIGTERM, after the shutdown hook ran
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void servesHttpRoutesByDefault() throws Exception {
+        Process p = serve(List.of("--host", "127.0.0.1", "--port", "0", "--threads", "1"));
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            int port = Integer.parseInt(awaitListening(out).group(1));
+            var client = java.net.http.HttpClient.newHttpClient();
+            java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+                try {
+                    return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            var plain = get.apply("/plaintext");
+            assertThat(plain.body()).isEqualTo("Hello, World!");
+            assertThat(plain.headers().firstValue("content-type")).hasValue("text/plain");
+            assertThat(get.apply("/json").body()).isEqualTo("{\"message\":\"Hello, World!\"}");
+            assertThat(get.apply("/health").body()).contains("UP");
+            assertThat(get.apply("/health/ready").statusCode()).isEqualTo(200);
+            assertThat(get.apply("/stats").body()).contains("\"latencyMicros\"").contains("\"connections\"");
+            String metrics = get.apply("/metrics").body();
+            assertThat(metrics).contains("http_server_request_duration_seconds_bucket{http_request_method=\"GET\",http_route=\"/plaintext\",http_response_status_code=\"200\",le=\"0.005\"}")
+                    .contains("http_server_active_requests");
+            assertThat(get.apply("/").body()).contains("Gannet");
         } finally {
             p.destroyForcibly();
         }

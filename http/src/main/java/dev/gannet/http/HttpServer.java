@@ -1,0 +1,144 @@
+package dev.gannet.http;
+
+import dev.gannet.http.router.Router;
+import dev.gannet.transport.Server;
+import dev.gannet.transport.TcpServer;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * An HTTP/1.1 server: declare routes, then {@link #start()}. Routes are fixed once started.
+ *
+ * <pre>{@code
+ * Server server = HttpServer.create(config)
+ *         .get("/users/{id}", (req, res) -> res.json(users.find(req.pathParam("id"))))
+ *         .blocking().post("/upload", (req, res) -> store(req.body()))
+ *         .start();
+ * }</pre>
+ *
+ * Handlers run on the connection's event loop; a route declared after {@link #blocking()} (or every route, with
+ * {@link HttpConfig#blockingByDefault()}) runs on a virtual thread, for code that blocks.
+ */
+public final class HttpServer {
+    private final HttpConfig config;
+    private final List<Object[]> routes = new ArrayList<>();
+    private final List<Middleware> middleware = new ArrayList<>();
+    private boolean nextBlocking;
+    private boolean started;
+    private volatile HttpMetrics metrics;
+    private HttpTransportHandler handler;
+
+    private HttpServer(HttpConfig config) {
+        this.config = config;
+    }
+
+    public static HttpServer create(HttpConfig config) {
+        return new HttpServer(config);
+    }
+
+    public static HttpServer create() {
+        return new HttpServer(HttpConfig.builder().build());
+    }
+
+    /** Adds middleware around every route (and the 404/405 answers); the first added is the outermost. */
+    public HttpServer use(Middleware m) {
+        if (started) throw new IllegalStateException("middleware is fixed once the server started");
+        middleware.add(m);
+        return this;
+    }
+
+    /** The next route declared runs on a virtual thread. */
+    public HttpServer blocking() {
+        nextBlocking = true;
+        return this;
+    }
+
+    public HttpServer route(String method, String pattern, HttpHandler handler) {
+        if (started) throw new IllegalStateException("routes are fixed once the server started");
+        boolean blocking = nextBlocking || config.blockingByDefault();
+        nextBlocking = false;
+        routes.add(new Object[] {method, pattern, new Route(pattern, handler, blocking, -1)});
+        return this;
+    }
+
+    public HttpServer get(String pattern, HttpHandler h) {
+        return route("GET", pattern, h);
+    }
+
+    public HttpServer post(String pattern, HttpHandler h) {
+        return route("POST", pattern, h);
+    }
+
+    public HttpServer put(String pattern, HttpHandler h) {
+        return route("PUT", pattern, h);
+    }
+
+    public HttpServer delete(String pattern, HttpHandler h) {
+        return route("DELETE", pattern, h);
+    }
+
+    public HttpServer patch(String pattern, HttpHandler h) {
+        return route("PATCH", pattern, h);
+    }
+
+    public HttpServer head(String pattern, HttpHandler h) {
+        return route("HEAD", pattern, h);
+    }
+
+    public HttpServer options(String pattern, HttpHandler h) {
+        return route("OPTIONS", pattern, h);
+    }
+
+    public HttpConfig config() {
+        return config;
+    }
+
+    /** Builds the router and starts listening. */
+    public Server start() throws IOException {
+        HttpTransportHandler handler = handler();
+        // One tick a second drives the header timeout and the minimum body rate without a timer per request.
+        Server server = TcpServer.start(config.server().toBuilder().tickInterval(java.time.Duration.ofSeconds(1)).build(), handler);
+        handler.server(server);
+        return server;
+    }
+
+    /** The transport handler with the routes fixed: for {@link #start()} and for {@link LocalConnector}. */
+    synchronized HttpTransportHandler handler() {
+        if (handler != null) return handler;
+        started = true;
+        Router.Builder<Route> b = Router.builder();
+        int id = 0;
+        for (Object[] r : routes) {
+            Route route = (Route) r[2];
+            b.add((String) r[0], (String) r[1], new Route(route.pattern(), wrap(route.handler()), route.blocking(), id++));
+        }
+        Route notFound = new Route("", wrap((req, res) -> res.status(404).text("Not Found")), false, id++);
+        Route notAllowed = new Route("", wrap((req, res) -> res.status(405).header("Allow", req.allow()).text("Method Not Allowed")), false, id++);
+        metrics = new HttpMetrics(id);
+        handler = new HttpTransportHandler(config, b.build(), notFound, notAllowed, metrics);
+        return handler;
+    }
+
+    /** The handler inside every middleware, composed once. */
+    private HttpHandler wrap(HttpHandler h) {
+        HttpHandler current = h;
+        for (int i = middleware.size() - 1; i >= 0; i--) {
+            Middleware m = middleware.get(i);
+            HttpHandler inner = current;
+            current = (req, res) -> m.handle(req, res, inner);
+        }
+        return current;
+    }
+
+    /** Request metrics, once started: for {@code /metrics} and {@code /stats}. */
+    public HttpMetrics metrics() {
+        if (metrics == null) throw new IllegalStateException("not started");
+        return metrics;
+    }
+
+    /** A route's handler, how it runs, and its index for metrics. */
+    record Route(String pattern, HttpHandler handler, boolean blocking, int id) {
+    }
+}

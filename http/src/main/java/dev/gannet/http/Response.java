@@ -1,0 +1,248 @@
+package dev.gannet.http;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The response to one request. One object per connection, reset between requests: setting a status and headers and
+ * sending a byte[] body allocates nothing. Exactly one {@code send}/{@code text}/{@code json} per request; a handler
+ * that sends nothing gets an empty body with the status it set.
+ */
+public final class Response {
+    private static final byte[] SERVER = "Server: gannet\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTENT_TYPE = "Content-Type: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONTENT_LENGTH = "Content-Length: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CONNECTION_KEEP_ALIVE = "Connection: keep-alive\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COLON = {':', ' '};
+    private static final byte[][] STATUS_LINES = new byte[600][];
+    static final String TEXT_PLAIN = "text/plain; charset=utf-8";
+    static final String APPLICATION_JSON = "application/json";
+    /** Bodies up to this size are copied next to the head so the response goes out as one write. */
+    private static final int INLINE_BODY = 8192;
+
+    private final HttpExchange exchange;
+    private int status = 200;
+    private String contentType;
+    private String[] names = new String[8];
+    private String[] values = new String[8];
+    private int headerCount;
+    private boolean sent;
+    private boolean close;
+    private BodyFilter filter;
+
+    /**
+     * Rewrites a whole body before it is sent (compression, say). It may add headers to the response. Return
+     * {@code null} to leave the body as it is. Not applied to {@link #sendFile}.
+     */
+    @FunctionalInterface
+    public interface BodyFilter {
+        byte[] apply(Response response, byte[] body, int offset, int length) throws IOException;
+    }
+
+    Response(HttpExchange exchange) {
+        this.exchange = exchange;
+    }
+
+    void reset() {
+        status = 200;
+        contentType = null;
+        for (int i = 0; i < headerCount; i++) names[i] = values[i] = null;
+        headerCount = 0;
+        sent = false;
+        close = false;
+        filter = null;
+    }
+
+    /** Sets the filter the body of this response goes through; middleware uses it. */
+    public Response bodyFilter(BodyFilter f) {
+        this.filter = f;
+        return this;
+    }
+
+    public Response status(int status) {
+        if (status < 100 || status > 599) throw new IllegalArgumentException("status " + status);
+        this.status = status;
+        return this;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public Response contentType(String type) {
+        this.contentType = type;
+        return this;
+    }
+
+    /** Adds a header. Content-Length, Date, Server and Connection are set by the server. */
+    public Response header(String name, String value) {
+        if (headerCount == names.length) {
+            names = Arrays.copyOf(names, headerCount * 2);
+            values = Arrays.copyOf(values, headerCount * 2);
+        }
+        names[headerCount] = name;
+        values[headerCount++] = value;
+        return this;
+    }
+
+    /** The value of a header added to this response, or null. */
+    public String header(String name) {
+        for (int i = 0; i < headerCount; i++) if (names[i].equalsIgnoreCase(name)) return values[i];
+        return null;
+    }
+
+    /** Closes the connection after this response. */
+    public Response closeConnection() {
+        close = true;
+        return this;
+    }
+
+    boolean closeRequested() {
+        return close;
+    }
+
+    public boolean isSent() {
+        return sent;
+    }
+
+    public void send(byte[] body) {
+        send(body, 0, body.length);
+    }
+
+    public void send(byte[] body, int offset, int length) {
+        begin();
+        if (filter != null) {
+            byte[] filtered = applyFilter(body, offset, length);
+            if (filtered != null) {
+                body = filtered;
+                offset = 0;
+                length = filtered.length;
+            }
+        }
+        ByteSink s = ByteSink.forThread();
+        writeHead(s, length);
+        boolean withBody = !exchange.isHeadRequest();
+        if (withBody && length <= INLINE_BODY) {
+            s.write(body, offset, length);
+            exchange.emit(s.buf, 0, s.len);
+        } else {
+            exchange.emit(s.buf, 0, s.len);
+            if (withBody) exchange.emit(body, offset, length);
+        }
+    }
+
+    /** A text body, UTF-8; Content-Type text/plain unless one was set. */
+    public void text(String body) {
+        if (contentType == null) contentType = TEXT_PLAIN;
+        send(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void html(String body) {
+        if (contentType == null) contentType = "text/html; charset=utf-8";
+        send(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Serializes {@code value} with the server's {@link JsonMapper} straight into the response buffer. */
+    public void json(Object value) throws IOException {
+        begin();
+        if (contentType == null) contentType = APPLICATION_JSON;
+        // The body is written first, after room for the head, so the length is known without a second copy.
+        ByteSink body = ByteSink.bodyForThread();
+        exchange.json().write(value, body);
+        if (filter != null) {
+            byte[] filtered = applyFilter(body.buf, 0, body.len);
+            if (filtered != null) {
+                body.len = 0;
+                body.write(filtered);
+            }
+        }
+        ByteSink s = ByteSink.forThread();
+        writeHead(s, body.len);
+        if (!exchange.isHeadRequest()) s.write(body.buf, 0, body.len);
+        exchange.emit(s.buf, 0, s.len);
+    }
+
+    /**
+     * Sends {@code count} bytes of a file from {@code position}, zero-copy (sendfile) on plain connections. The
+     * channel is closed once sent, or when the connection closes first.
+     */
+    public void sendFile(java.nio.channels.FileChannel file, long position, long count) {
+        begin();
+        ByteSink s = ByteSink.forThread();
+        writeHead(s, count);
+        exchange.emit(s.buf, 0, s.len);
+        if (exchange.isHeadRequest() || count == 0) {
+            closeQuietly(file);
+            return;
+        }
+        exchange.connection.sendFile(file, position, count, () -> closeQuietly(file));
+    }
+
+    private static void closeQuietly(java.nio.channels.FileChannel f) {
+        try {
+            f.close();
+        } catch (IOException ignored) {
+            // read-only file; nothing to flush
+        }
+    }
+
+    /** Sends the status with an empty body (or a short text body for errors). */
+    public void end() {
+        send(new byte[0], 0, 0);
+    }
+
+    private byte[] applyFilter(byte[] body, int offset, int length) {
+        BodyFilter f = filter;
+        filter = null;
+        try {
+            return f.apply(this, body, offset, length);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private void begin() {
+        if (sent) throw new IllegalStateException("the response was already sent");
+        sent = true;
+    }
+
+    private void writeHead(ByteSink s, long length) {
+        s.write(statusLine(status));
+        s.write(SERVER);
+        s.write(DateHeader.line());
+        if (contentType != null) {
+            s.write(CONTENT_TYPE);
+            s.ascii(contentType);
+            s.crlf();
+        }
+        for (int i = 0; i < headerCount; i++) {
+            s.ascii(names[i]);
+            s.write(COLON);
+            s.ascii(values[i]);
+            s.crlf();
+        }
+        if (status >= 200 && status != 204 && status != 304) {
+            s.write(CONTENT_LENGTH);
+            s.decimal(length);
+            s.crlf();
+        }
+        if (close || !exchange.keepAlive()) {
+            close = true;
+            s.write(CONNECTION_CLOSE);
+        } else if (exchange.isHttp10()) {
+            s.write(CONNECTION_KEEP_ALIVE);
+        }
+        s.crlf();
+    }
+
+    static byte[] statusLine(int status) {
+        byte[] line = STATUS_LINES[status];
+        if (line == null) {
+            line = ("HTTP/1.1 " + status + " " + HttpStatus.reason(status) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            STATUS_LINES[status] = line;
+        }
+        return line;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.gannet.http;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** String in, string out: the same request path as a socket, with none. */
+class LocalConnectorTest {
+    private final HttpServer app = HttpServer.create()
+            .get("/hello/{name}", (req, res) -> res.text("hi " + req.pathParam("name")))
+            .blocking().get("/slow", (req, res) -> {
+                Thread.sleep(20);
+                res.text("slow");
+            });
+    private final LocalConnector local = LocalConnector.of(app);
+
+    @Test
+    void answersPipelinedRequestsInOrder() {
+        String out = local.request("GET /hello/ann HTTP/1.1\r\nHost: x\r\n\r\nGET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /hello/bob HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(out).startsWith("HTTP/1.1 200 OK\r\n");
+        assertThat(out.indexOf("hi ann")).isLessThan(out.indexOf("slow")).isPositive();
+        assertThat(out.indexOf("slow")).isLessThan(out.indexOf("hi bob"));
+    }
+
+    @Test
+    void badRequestsCloseTheConnection() {
+        String out = local.request("GET /hello/x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n");
+        assertThat(out).startsWith("HTTP/1.1 400 ");
+        assertThat(local.isOpen()).isFalse();
+    }
+
+    @Test
+    void notFound() {
+        assertThat(local.request("GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 404 ");
+    }
+}

@@ -1,0 +1,8 @@
+package dev.gannet.http;
+
+class VThreadHttpTest extends HttpSuite {
+    @Override
+    String engine() {
+        return "vthread";
+    }
+}
