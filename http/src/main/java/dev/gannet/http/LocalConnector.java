@@ -31,7 +31,8 @@ public final class LocalConnector {
 
     private final HttpTransportHandler handler;
     private final LocalConnection connection = new LocalConnection();
-    private ByteBuffer pending = ByteBuffer.allocate(0);
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+    private ByteBuffer pending = EMPTY;
 
     private LocalConnector(HttpTransportHandler handler) {
         this.handler = handler;
@@ -52,7 +53,7 @@ public final class LocalConnector {
             // A blocking route leaves the requests behind it unread until it is done: hand them over now.
             int left = pending.remaining();
             if (left == 0 || !connection.open) break;
-            in = ByteBuffer.allocate(0);
+            in = EMPTY;
             feed(in);
             awaitIdle();
             if (pending.remaining() == left) break; // an incomplete request: wait for more input
@@ -75,7 +76,7 @@ public final class LocalConnector {
             data = ByteBuffer.allocate(pending.remaining() + in.remaining()).put(pending).put(in).flip();
         }
         Action a = handler.onData(connection, data);
-        pending = data.hasRemaining() ? ByteBuffer.allocate(data.remaining()).put(data).flip() : ByteBuffer.allocate(0);
+        pending = data.hasRemaining() ? ByteBuffer.allocate(data.remaining()).put(data).flip() : EMPTY;
         if (a != Action.KEEP) connection.open = false;
         return a;
     }
