@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param highWaterMark   pending output over which a connection stops being writable and stops reading
  * @param shutdownTimeout how long a graceful shutdown waits for connections before closing them hard
  * @param tls             TLS settings, or null for plain TCP
+ * @param blockedLoopWarning warn, with the loop's stack, when one event-loop turn runs longer than this (a handler
+ *                        blocking the loop); zero for never
  */
 public record ServerConfig(
         InetSocketAddress address,
@@ -33,7 +35,8 @@ public record ServerConfig(
         int lowWaterMark,
         int highWaterMark,
         Duration shutdownTimeout,
-        dev.gannet.tls.TlsConfig tls) {
+        dev.gannet.tls.TlsConfig tls,
+        Duration blockedLoopWarning) {
 
     public static final int DEFAULT_PORT = 8080;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
@@ -41,6 +44,7 @@ public record ServerConfig(
     public static final int DEFAULT_LOW_WATER_MARK = 32 * 1024;
     public static final int DEFAULT_HIGH_WATER_MARK = 64 * 1024;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_BLOCKED_LOOP_WARNING = Duration.ofMillis(500);
 
     /** How an acceptor picks the loop for a new connection. */
     public enum Balance { ROUND_ROBIN, LEAST_CONNECTIONS }
@@ -53,6 +57,7 @@ public record ServerConfig(
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(tickInterval, "tickInterval");
         Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+        Objects.requireNonNull(blockedLoopWarning, "blockedLoopWarning");
         if (threads < 0) throw new IllegalArgumentException("threads must be >= 0");
         if (maxConnections < 1) throw new IllegalArgumentException("maxConnections must be >= 1");
         if (lowWaterMark < 0 || highWaterMark <= lowWaterMark)
@@ -73,7 +78,8 @@ public record ServerConfig(
     public Builder toBuilder() {
         return new Builder().address(address).engine(engine).threads(threads).balance(balance).socket(socket)
                 .idleTimeout(idleTimeout).tickInterval(tickInterval).maxConnections(maxConnections)
-                .waterMarks(lowWaterMark, highWaterMark).shutdownTimeout(shutdownTimeout).tls(tls);
+                .waterMarks(lowWaterMark, highWaterMark).shutdownTimeout(shutdownTimeout).tls(tls)
+                .blockedLoopWarning(blockedLoopWarning);
     }
 
     public static final class Builder {
@@ -89,6 +95,7 @@ public record ServerConfig(
         private int highWaterMark = DEFAULT_HIGH_WATER_MARK;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
         private dev.gannet.tls.TlsConfig tls;
+        private Duration blockedLoopWarning = DEFAULT_BLOCKED_LOOP_WARNING;
 
         public Builder address(InetSocketAddress v) { address = v; return this; }
         public Builder port(int port) { address = new InetSocketAddress(address.getAddress(), port); return this; }
@@ -104,10 +111,11 @@ public record ServerConfig(
         public Builder waterMarks(int low, int high) { lowWaterMark = low; highWaterMark = high; return this; }
         public Builder shutdownTimeout(Duration v) { shutdownTimeout = v; return this; }
         public Builder tls(dev.gannet.tls.TlsConfig v) { tls = v; return this; }
+        public Builder blockedLoopWarning(Duration v) { blockedLoopWarning = v; return this; }
 
         public ServerConfig build() {
             return new ServerConfig(address, engine, threads, balance, socket, idleTimeout, tickInterval,
-                    maxConnections, lowWaterMark, highWaterMark, shutdownTimeout, tls);
+                    maxConnections, lowWaterMark, highWaterMark, shutdownTimeout, tls, blockedLoopWarning);
         }
     }
 }

@@ -43,14 +43,34 @@ final class NioLoop implements Runnable {
     private long sweepInterval = Long.MAX_VALUE;
     private boolean sweepArmed;
     private volatile boolean running = true;
+    /** When the current turn's work began, 0 while waiting in select: read by {@link BlockedLoopDetector}. */
+    volatile long busySince;
+    long reportedBusySince;
+    /** Warnings issued about this loop, for tests and stats. */
+    volatile int blockedWarnings;
+    final long blockedWarningNanos;
 
     NioLoop(String name) throws IOException {
+        this(name, 0);
+    }
+
+    NioLoop(String name, long blockedWarningNanos) throws IOException {
+        this.blockedWarningNanos = blockedWarningNanos;
         this.selector = Selector.open();
         this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this);
     }
 
     void start() {
         thread.start();
+        BlockedLoopDetector.watch(this);
+    }
+
+    String threadName() {
+        return thread.getName();
+    }
+
+    StackTraceElement[] stackTrace() {
+        return thread.getStackTrace();
     }
 
     boolean inLoop() {
@@ -117,11 +137,13 @@ final class NioLoop implements Runnable {
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + " failed", t);
         } finally {
+            BlockedLoopDetector.unwatch(this);
             closeAll();
         }
     }
 
     private void turn() throws IOException {
+        busySince = 0;
         wakeupPending.set(false);
         if (!tasks.isEmpty()) {
             selector.selectNow(dispatch);
@@ -136,12 +158,15 @@ final class NioLoop implements Runnable {
             }
         }
         now = System.nanoTime();
+        if (busySince == 0) busySince = now;
         runTimers();
         runTasks();
         flushAll();
     }
 
     private void dispatch(SelectionKey key) {
+        // Keys are dispatched from inside select(): the turn's work starts with the first one.
+        if (busySince == 0) busySince = System.nanoTime();
         if (key.attachment() instanceof Selectable s) {
             try {
                 s.ready(key);

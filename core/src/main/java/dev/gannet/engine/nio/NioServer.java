@@ -33,7 +33,7 @@ final class NioServer extends ServerBase {
         this.group = new ServerGroup(handler, stats, config);
         int n = config.loopCount();
         this.loops = new NioLoop[n];
-        for (int i = 0; i < n; i++) loops[i] = new NioLoop("gannet-nio-" + i);
+        for (int i = 0; i < n; i++) loops[i] = new NioLoop("gannet-nio-" + i, config.blockedLoopWarning().toNanos());
     }
 
     static NioServer start(ServerConfig config, Handler handler) throws IOException {
