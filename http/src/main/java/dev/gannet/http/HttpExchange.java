@@ -44,6 +44,7 @@ final class HttpExchange {
     private long startedAt;
     private int methodIndex;
     private HttpServer.Route route;
+    private RequestEvent event;
 
     HttpExchange(HttpTransportHandler server, Connection connection) {
         this.server = server;
@@ -151,6 +152,10 @@ final class HttpExchange {
         server.router.match(method, bytes, head.pathOffset(), head.pathLength(), match);
         startedAt = System.nanoTime();
         methodIndex = method;
+        if (RequestEvent.enabled()) {
+            event = new RequestEvent();
+            event.begin();
+        }
         server.metrics.active.increment();
         HttpServer.Route route = switch (match.outcome()) {
             case NOT_FOUND -> server.notFound;
@@ -199,6 +204,18 @@ final class HttpExchange {
         if (!response.isSent()) response.end();
         server.metrics.active.decrement();
         server.metrics.record(methodIndex, request.method(), route.pattern(), route.id(), response.status(), System.nanoTime() - startedAt);
+        if (event != null) {
+            RequestEvent e = event;
+            event = null;
+            e.end();
+            if (e.shouldCommit()) {
+                e.method = request.method();
+                e.path = request.path();
+                e.route = route.pattern();
+                e.status = response.status();
+                e.commit();
+            }
+        }
         boolean close = response.closeRequested();
         requests++;
         request.reset();

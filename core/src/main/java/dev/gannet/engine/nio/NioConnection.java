@@ -2,6 +2,7 @@ package dev.gannet.engine.nio;
 
 import dev.gannet.buffer.OutboundBuffer;
 import dev.gannet.engine.CloseLog;
+import dev.gannet.engine.ConnectionEvent;
 import dev.gannet.engine.SocketSetup;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
@@ -27,6 +28,7 @@ final class NioConnection implements Connection, NioLoop.Selectable {
     static final int MAX_INBOUND = 64 * 1024 * 1024;
 
     private final long id = IDS.incrementAndGet();
+    private final long openedAt = System.nanoTime();
     final NioLoop loop;
     private final SocketChannel channel;
     private final NioGroup group;
@@ -415,6 +417,7 @@ final class NioConnection implements Connection, NioLoop.Selectable {
 
     private void closeNow(Throwable cause) {
         if (closed) return;
+        ConnectionEvent.closed(NioEngine.NAME, this, openedAt, cause);
         closed = true;
         if (key != null) key.cancel();
         try {

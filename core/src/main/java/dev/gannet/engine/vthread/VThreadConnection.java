@@ -3,6 +3,7 @@ package dev.gannet.engine.vthread;
 import dev.gannet.buffer.BufferPool;
 import dev.gannet.buffer.OutboundBuffer;
 import dev.gannet.engine.CloseLog;
+import dev.gannet.engine.ConnectionEvent;
 import dev.gannet.engine.SocketSetup;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
@@ -31,6 +32,7 @@ final class VThreadConnection implements Connection, Runnable {
     static final int MAX_INBOUND = 64 * 1024 * 1024;
 
     private final long id = IDS.incrementAndGet();
+    private final long openedAt = System.nanoTime();
     private final SocketChannel channel;
     private final VThreadGroup group;
     private final Handler handler;
@@ -212,6 +214,7 @@ final class VThreadConnection implements Connection, Runnable {
     }
 
     private void finish() {
+        ConnectionEvent.closed(VThreadEngine.NAME, this, openedAt, closeCause);
         lock.lock();
         try {
             closed = true;
