@@ -124,6 +124,14 @@ public final class Request {
         return parseForm(bodyString());
     }
 
+    /** The parts of a {@code multipart/form-data} body; IllegalArgumentException if it is not one or is malformed. */
+    public java.util.List<Multipart.Part> multipart() {
+        String boundary = Multipart.boundary(header("content-type"));
+        if (boundary == null) throw new IllegalArgumentException("not a multipart request (no boundary)");
+        ByteSink b = exchange.body;
+        return Multipart.parse(b == null || !hasBody() ? new byte[0] : b.buf, b == null || !hasBody() ? 0 : b.len, boundary);
+    }
+
     private boolean hasBody() {
         return head().chunked() || head().contentLength() > 0;
     }
