@@ -45,6 +45,7 @@ final class HttpExchange {
     private int methodIndex;
     private HttpServer.Route route;
     private RequestEvent event;
+    private volatile boolean blockingInFlight;
 
     HttpExchange(HttpTransportHandler server, Connection connection) {
         this.server = server;
@@ -165,6 +166,7 @@ final class HttpExchange {
         this.route = route;
         if (route.blocking() && !Thread.currentThread().isVirtual()) {
             state = State.AWAIT_HANDLER;
+            blockingInFlight = true;
             connection.pauseReading();
             Thread.ofVirtual().name("gannet-http-blocking").start(() -> {
                 run(route);
@@ -192,11 +194,17 @@ final class HttpExchange {
 
     private void finishBlocking() {
         Action a = finish();
+        blockingInFlight = false;
         if (a == Action.CLOSE) {
             connection.close();
             return;
         }
         connection.resumeReading();
+    }
+
+    /** Whether a blocking route's handler is still running (read from other threads by {@link LocalConnector}). */
+    boolean blockingInFlight() {
+        return blockingInFlight;
     }
 
     /** The handler returned: send what it did not, count, and reset for the next request. */

@@ -63,7 +63,8 @@ public final class LocalConnector {
 
     private void awaitIdle() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (handler.metrics.activeRequests() > 0 && System.nanoTime() < deadline) Thread.onSpinWait();
+        HttpExchange x = connection.context();
+        while (x.blockingInFlight() && System.nanoTime() < deadline) Thread.onSpinWait();
     }
 
     /**

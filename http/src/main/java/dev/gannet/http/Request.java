@@ -28,6 +28,30 @@ public final class Request {
 
     void reset() {
         query = null;
+        attributes = null;
+    }
+
+    private java.util.Map<String, Object> attributes;
+
+    /** A value middleware attached to this request, or null. */
+    @SuppressWarnings("unchecked")
+    public <T> T attribute(String key) {
+        return attributes == null ? null : (T) attributes.get(key);
+    }
+
+    /** Attaches a value to this request, for handlers and middleware further in. */
+    public Request attribute(String key, Object value) {
+        if (attributes == null) attributes = new java.util.HashMap<>(4);
+        attributes.put(key, value);
+        return this;
+    }
+
+    /** Every value of a header, in the order the lines came. */
+    public java.util.List<String> headers(String name) {
+        byte[] lower = name.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.ISO_8859_1);
+        java.util.List<String> out = new ArrayList<>(2);
+        for (int i = head().headerIndex(lower); i >= 0; i = head().headerIndex(lower, i + 1)) out.add(head().value(i));
+        return out;
     }
 
     private RequestHead head() {

@@ -31,6 +31,7 @@ public final class Response {
     private boolean sent;
     private boolean close;
     private BodyFilter filter;
+    private java.util.function.Consumer<Response> beforeHead;
 
     /**
      * Rewrites a whole body before it is sent (compression, say). It may add headers to the response. Return
@@ -53,11 +54,63 @@ public final class Response {
         sent = false;
         close = false;
         filter = null;
+        beforeHead = null;
     }
 
-    /** Sets the filter the body of this response goes through; middleware uses it. */
+    /** Sets the filter the body of this response goes through, replacing any other. */
     public Response bodyFilter(BodyFilter f) {
         this.filter = f;
+        return this;
+    }
+
+    /** The body filter set so far, or null. */
+    public BodyFilter bodyFilter() {
+        return filter;
+    }
+
+    /**
+     * Adds a body filter in front of those already set: the one added last (closest to the handler) sees the body
+     * first, and the first added (the outermost middleware, say compression) sees what all the others made.
+     */
+    public Response addBodyFilter(BodyFilter f) {
+        BodyFilter outer = filter;
+        if (outer == null) {
+            filter = f;
+        } else {
+            filter = (r, body, offset, length) -> {
+                byte[] inner = f.apply(r, body, offset, length);
+                if (inner == null) return outer.apply(r, body, offset, length);
+                byte[] out = outer.apply(r, inner, 0, inner.length);
+                return out != null ? out : inner;
+            };
+        }
+        return this;
+    }
+
+    /**
+     * Runs {@code hook} just before the head is written, for every kind of body (files included): the place to add
+     * headers that depend on what the handler did. Hooks run in the order added.
+     */
+    public Response beforeHead(java.util.function.Consumer<Response> hook) {
+        java.util.function.Consumer<Response> prev = beforeHead;
+        beforeHead = prev == null ? hook : prev.andThen(hook);
+        return this;
+    }
+
+    /** The content type set so far, or null. */
+    public String contentType() {
+        return contentType;
+    }
+
+    /** How many headers were added so far; with {@link #truncateHeaders} a caller can undo what came after. */
+    public int headerCount() {
+        return headerCount;
+    }
+
+    /** Drops the headers added after the first {@code count}. */
+    public Response truncateHeaders(int count) {
+        for (int i = count; i < headerCount; i++) names[i] = values[i] = null;
+        headerCount = Math.min(headerCount, Math.max(0, count));
         return this;
     }
 
@@ -112,7 +165,8 @@ public final class Response {
     }
 
     public void send(byte[] body, int offset, int length) {
-        begin();
+        if (sent) throw new IllegalStateException("the response was already sent");
+        // Filters run before the response counts as sent: if one throws, an error answer can still go out.
         if (filter != null) {
             byte[] filtered = applyFilter(body, offset, length);
             if (filtered != null) {
@@ -121,6 +175,7 @@ public final class Response {
                 length = filtered.length;
             }
         }
+        begin();
         ByteSink s = ByteSink.forThread();
         writeHead(s, length);
         boolean withBody = !exchange.isHeadRequest();
@@ -146,7 +201,7 @@ public final class Response {
 
     /** Serializes {@code value} with the server's {@link JsonMapper} straight into the response buffer. */
     public void json(Object value) throws IOException {
-        begin();
+        if (sent) throw new IllegalStateException("the response was already sent");
         if (contentType == null) contentType = APPLICATION_JSON;
         // The body is written first, after room for the head, so the length is known without a second copy.
         ByteSink body = ByteSink.bodyForThread();
@@ -158,6 +213,7 @@ public final class Response {
                 body.write(filtered);
             }
         }
+        begin();
         ByteSink s = ByteSink.forThread();
         writeHead(s, body.len);
         if (!exchange.isHeadRequest()) s.write(body.buf, 0, body.len);
@@ -209,6 +265,11 @@ public final class Response {
     }
 
     private void writeHead(ByteSink s, long length) {
+        if (beforeHead != null) {
+            var hook = beforeHead;
+            beforeHead = null;
+            hook.accept(this);
+        }
         s.write(statusLine(status));
         s.write(SERVER);
         s.write(DateHeader.line());
