@@ -44,6 +44,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--static", defaultValue = "${env:GANNET_STATIC}", description = "a directory to serve at /static/ (env GANNET_STATIC)")
     java.nio.file.Path staticDir;
 
+    @Option(names = "--debug", defaultValue = "${env:GANNET_DEBUG:-false}", description = "log every request (access log with request ids) (env GANNET_DEBUG)")
+    boolean debug;
+
     @Option(names = "--bench-routes", defaultValue = "${env:GANNET_BENCH_ROUTES:-false}",
             description = "add the benchmark's extra routes /bench/1k and /bench/sleep (env GANNET_BENCH_ROUTES)")
     boolean benchRoutes;
@@ -83,6 +86,7 @@ final class ServeCommand implements Callable<Integer> {
         } else {
             var holder = new java.util.concurrent.atomic.AtomicReference<Server>();
             HttpServer app = HttpServer.create(HttpConfig.builder().server(config).build());
+            if (debug) app.use(dev.gannet.http.middleware.RequestId.create()).use(dev.gannet.http.middleware.AccessLog.create());
             DemoRoutes.install(app, holder, benchRoutes);
             if (staticDir != null) app.get("/static/*", dev.gannet.http.StaticFiles.of(staticDir));
             server = app.start();
