@@ -53,6 +53,11 @@ public abstract class ServerBase implements Server {
         return state.get() == RUNNING;
     }
 
+    @Override
+    public boolean isAccepting() {
+        return isRunning();
+    }
+
     protected boolean isDraining() {
         return state.get() == DRAINING;
     }

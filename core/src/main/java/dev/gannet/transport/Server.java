@@ -19,6 +19,9 @@ public interface Server extends AutoCloseable {
 
     TransportStats stats();
 
+    /** True until a shutdown starts: a draining server answers in-flight work but takes nothing new. */
+    boolean isAccepting();
+
     /**
      * Stops accepting, asks each connection to drain ({@link Handler#onDrain}), and closes what is still open
      * when {@code deadline} passes. Completes when every connection and loop is closed.

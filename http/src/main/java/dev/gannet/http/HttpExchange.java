@@ -71,7 +71,7 @@ final class HttpExchange {
 
     /** Whether the connection stays open after this response. */
     boolean keepAlive() {
-        return head.keepAlive() && !draining
+        return head.keepAlive() && !draining && server.accepting()
                 && (config.maxKeepAliveRequests() == 0 || requests + 1 < config.maxKeepAliveRequests());
     }
 

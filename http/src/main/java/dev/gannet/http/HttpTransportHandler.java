@@ -33,6 +33,12 @@ final class HttpTransportHandler implements Handler {
         this.server = server;
     }
 
+    /** False once the server began draining, even before this connection's onDrain ran (it may be busy). */
+    boolean accepting() {
+        Server s = server;
+        return s == null || s.isAccepting();
+    }
+
     @Override
     public Action onOpen(Connection connection) {
         connection.context(new HttpExchange(this, connection));

@@ -174,6 +174,22 @@ abstract class HttpSuite {
         assertThat(r.body()).isEqualTo("v1|abc");
     }
 
+    @Test
+    void gracefulShutdownFinishesTheRequestInFlightAndClosesIdleConnections() throws Exception {
+        try (RawHttp busy = new RawHttp(port); RawHttp idle = new RawHttp(port)) {
+            assertThat(idle.send("GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+            busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+            Thread.sleep(10); // the slow handler is running
+            var done = server.shutdownGracefully(Duration.ofSeconds(5));
+            assertThat(server.isAccepting()).isFalse();
+            RawHttp.Resp r = busy.read();
+            assertThat(r.body()).isEqualTo("slow done");
+            assertThat(r.header("connection")).isEqualTo("close");
+            assertThat(idle.closedByServer()).isTrue();
+            done.get(5, TimeUnit.SECONDS);
+        }
+    }
+
     // --- the reliability guide, HTTP/1.1 cases ---
 
     private void rejected(String request, int status) throws Exception {
