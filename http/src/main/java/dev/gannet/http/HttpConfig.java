@@ -49,7 +49,7 @@ public record HttpConfig(
         private int minBodyRate = DEFAULT_MIN_BODY_RATE;
         private int maxKeepAliveRequests;
         private boolean blockingByDefault;
-        private JsonMapper json = JsonMapper.jackson();
+        private JsonMapper json = JsonMapper.dslJson();
 
         public Builder server(ServerConfig v) { server = v; return this; }
         public Builder limits(HttpLimits v) { limits = v; return this; }
