@@ -273,6 +273,18 @@ abstract class HttpSuite {
     }
 
     @Test
+    void aBodyBelowTheMinimumRateGets408() throws Exception {
+        try (RawHttp raw = new RawHttp(port)) {
+            raw.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n0123456789");
+            long start = System.nanoTime();
+            RawHttp.Resp r = raw.read(); // nothing more is sent: far below 1 KiB/s
+            assertThat(r.status()).isEqualTo(408);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+            assertThat(raw.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
     void pipeliningFloodFromAClientThatNeverReadsStaysBounded() throws Exception {
         byte[] one = "GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         long before = server.stats().bytesRead.sum();

@@ -30,6 +30,17 @@ class LocalConnectorTest {
     }
 
     @Test
+    void keepAliveRequestsAreCappedWhenConfigured() {
+        LocalConnector capped = LocalConnector.of(HttpServer.create(HttpConfig.builder().maxKeepAliveRequests(2).build())
+                .get("/", (req, res) -> res.text("x")));
+        String first = capped.request("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(first).doesNotContain("Connection: close");
+        String second = capped.request("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(second).contains("Connection: close");
+        assertThat(capped.isOpen()).isFalse();
+    }
+
+    @Test
     void notFound() {
         assertThat(local.request("GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 404 ");
     }
