@@ -45,38 +45,72 @@ public final class StaticFiles implements HttpHandler {
 
     @Override
     public void handle(Request req, Response res) throws Exception {
-        Path file = resolve(req.pathParam("*"));
-        if (file == null) {
+        Entry e = lookup(req.pathParam("*"));
+        if (e == null) {
             res.status(404).text("Not Found");
             return;
         }
-        BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
-        long size = attrs.size();
-        long modified = attrs.lastModifiedTime().toMillis() / 1000 * 1000;
-        String etag = "\"" + Long.toHexString(size) + "-" + Long.toHexString(modified) + "\"";
-        res.header("ETag", etag).header("Last-Modified", HTTP_DATE.format(Instant.ofEpochMilli(modified)))
-                .header("Accept-Ranges", "bytes");
-        if (notModified(req, etag, modified)) {
+        res.header("ETag", e.etag).header("Last-Modified", e.lastModified).header("Accept-Ranges", "bytes");
+        if (notModified(req, e.etag, e.modifiedMillis)) {
             res.status(304).end();
             return;
         }
-        res.contentType(contentType(file));
-        long start = 0, count = size;
+        res.contentType(e.contentType);
+        long start = 0, count = e.size;
         String range = req.header("range");
-        if (range != null && (req.header("if-range") == null || req.header("if-range").equals(etag))) {
-            long[] r = parseRange(range, size);
+        if (range != null && (req.header("if-range") == null || req.header("if-range").equals(e.etag))) {
+            long[] r = parseRange(range, e.size);
             if (r == null) {
-                res.status(416).header("Content-Range", "bytes */" + size).end();
+                res.status(416).header("Content-Range", "bytes */" + e.size).end();
                 return;
             }
             if (r.length == 2) {
                 start = r[0];
                 count = r[1] - r[0] + 1;
-                res.status(206).header("Content-Range", "bytes " + r[0] + "-" + r[1] + "/" + size);
+                res.status(206).header("Content-Range", "bytes " + r[0] + "-" + r[1] + "/" + e.size);
             }
         }
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(e.file, StandardOpenOption.READ);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            cache.remove(req.pathParam("*"));
+            res.status(404).text("Not Found");
+            return;
+        }
         res.sendFile(ch, start, count);
+    }
+
+    /**
+     * What is known about a file: resolving a path safely costs several system calls (one per path component to
+     * follow links), and a busy static route asks for the same few files again and again. Entries are trusted for
+     * {@link #FRESH_NANOS}, as nginx's open file cache does, so a changed file is seen within a second.
+     */
+    private record Entry(Path file, long size, long modifiedMillis, String etag, String lastModified, String contentType,
+                         long checkedAt) {
+    }
+
+    private static final long FRESH_NANOS = 1_000_000_000L;
+    private static final int MAX_ENTRIES = 4096;
+    private final java.util.concurrent.ConcurrentHashMap<String, Entry> cache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Entry lookup(String relative) throws IOException {
+        String key = relative == null ? "" : relative;
+        Entry e = cache.get(key);
+        long now = System.nanoTime();
+        if (e != null && now - e.checkedAt < FRESH_NANOS) return e;
+        Path file = resolve(key);
+        if (file == null) {
+            cache.remove(key);
+            return null;
+        }
+        BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+        long modified = attrs.lastModifiedTime().toMillis() / 1000 * 1000;
+        e = new Entry(file, attrs.size(), modified, "\"" + Long.toHexString(attrs.size()) + "-" + Long.toHexString(modified) + "\"",
+                HTTP_DATE.format(Instant.ofEpochMilli(modified)), contentType(file), now);
+        if (cache.size() >= MAX_ENTRIES) cache.clear();
+        cache.put(key, e);
+        return e;
     }
 
     /** The file for a raw (percent-encoded) relative path, or null if it is missing or outside the root. */
