@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * Starts the servers and drivers as separate, pinned JVMs and makes sure none outlives the orchestrator: every
  * child is tracked and killed by a shutdown hook, which runs on normal exit, on an exception and on Ctrl-C.
  */
-final class ChildProcesses {
+public final class ChildProcesses {
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -31,7 +31,7 @@ final class ChildProcesses {
     private ChildProcesses() {}
 
     /** The java binary of this JVM, so children run on exactly the same JDK. */
-    static String javaBinary() {
+    public static String javaBinary() {
         return ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
@@ -40,19 +40,19 @@ final class ChildProcesses {
      * The JVM flags {@code ./gannet serve} runs with: the launcher exports them as GANNET_JVM_FLAGS, so a
      * benchmarked server runs exactly as a user's does. The fallback copies the launcher for runs without it.
      */
-    static List<String> gannetFlags() {
+    public static List<String> gannetFlags() {
         String fromLauncher = System.getenv("GANNET_JVM_FLAGS");
         if (fromLauncher != null && !fromLauncher.isBlank()) return List.of(fromLauncher.trim().split("\\s+"));
         return List.of("--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-XX:+UseParallelGC", "-XX:AutoBoxCacheMax=65536");
     }
 
-    static String classPath() {
+    public static String classPath() {
         return System.getProperty("java.class.path");
     }
 
     /** Fails with a clear message when {@code taskset} (util-linux) is missing or there are too few cores. */
-    static void requirePinning(int cores) {
+    public static void requirePinning(int cores) {
         boolean found = false;
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, "taskset"))) {
@@ -72,7 +72,7 @@ final class ChildProcesses {
     }
 
     /** {@code taskset -c <core> java <jvmFlags> -cp <this class path> <mainClass> <args>}. */
-    static List<String> pinnedJava(int core, List<String> jvmFlags, String mainClass, List<String> args) {
+    public static List<String> pinnedJava(int core, List<String> jvmFlags, String mainClass, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add("taskset");
         cmd.add("-c");
@@ -87,7 +87,7 @@ final class ChildProcesses {
     }
 
     /** Starts a tracked child; stdout and stderr go to {@code log}, or to a pipe when {@code log} is null. */
-    static Process start(List<String> command, Path log) throws IOException {
+    public static Process start(List<String> command, Path log) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         if (log != null) {
             Files.createDirectories(log.toAbsolutePath().getParent());
@@ -99,7 +99,7 @@ final class ChildProcesses {
     }
 
     /** SIGTERM, then SIGKILL after {@code grace}; also kills anything the child started. */
-    static void stop(Process p, Duration grace) {
+    public static void stop(Process p, Duration grace) {
         List<ProcessHandle> descendants = p.descendants().toList();
         p.destroy();
         try {
@@ -115,7 +115,7 @@ final class ChildProcesses {
         LIVE.remove(p);
     }
 
-    static void killAll() {
+    public static void killAll() {
         for (Process p : LIVE) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
@@ -127,7 +127,7 @@ final class ChildProcesses {
      * The pid whose /proc/PID/stat holds the server's CPU time. taskset execs the command, so it is normally the
      * child's own pid; should a wrapper stay in between, the JVM is its descendant.
      */
-    static long javaPid(Process p) {
+    public static long javaPid(Process p) {
         String cmd = p.info().command().orElse("");
         if (cmd.endsWith("/taskset")) {
             return p.descendants().findFirst().map(ProcessHandle::pid).orElse(p.pid());
@@ -136,14 +136,14 @@ final class ChildProcesses {
     }
 
     /** A port that was free a moment ago; each server gets a fresh one so no run sees another's TIME_WAIT. */
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
     /** Polls a connect to the loopback port until the server accepts, it dies, or {@code timeout} passes. */
-    static void awaitListening(int port, Duration timeout, Process server, Path log) throws IOException {
+    public static void awaitListening(int port, Duration timeout, Process server, Path log) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         while (true) {
@@ -170,7 +170,7 @@ final class ChildProcesses {
     }
 
     /** The last {@code lines} lines of a log, indented, for error messages. */
-    static String tail(Path log, int lines) {
+    public static String tail(Path log, int lines) {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
             List<String> last = all.subList(Math.max(0, all.size() - lines), all.size());

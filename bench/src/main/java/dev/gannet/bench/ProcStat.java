@@ -8,14 +8,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** CPU time of a process from Linux's /proc, which counts every thread (GC and JIT included) and exited ones. */
-final class ProcStat {
+public final class ProcStat {
 
     private static volatile int clockTicks;
 
     private ProcStat() {}
 
     /** utime + stime of process {@code pid}, in clock ticks (see {@link #clockTicksPerSecond()}). */
-    static long cpuTicks(long pid) throws IOException {
+    public static long cpuTicks(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
         // Field 2 (the command name) is in parentheses and may itself hold spaces or ')', so count fields
         // from the last ')': what follows starts with field 3 (state).
@@ -34,7 +34,7 @@ final class ProcStat {
      * softirq, steal), {@code [cpu][1]} busy plus idle and iowait. Comparing a core's busy time with the time of
      * the process pinned to it shows how much other processes, or the hypervisor, took from that core.
      */
-    static long[][] cpuTimes() throws IOException {
+    public static long[][] cpuTimes() throws IOException {
         List<long[]> cpus = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of("/proc/stat"), StandardCharsets.US_ASCII)) {
             if (!line.startsWith("cpu") || line.startsWith("cpu ")) {
@@ -62,7 +62,7 @@ final class ProcStat {
     }
 
     /** The kernel's USER_HZ as {@code getconf CLK_TCK} reports it; 100 on every mainstream Linux. */
-    static int clockTicksPerSecond() {
+    public static int clockTicksPerSecond() {
         int t = clockTicks;
         if (t == 0) {
             t = 100;

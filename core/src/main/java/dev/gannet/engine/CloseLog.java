@@ -19,8 +19,10 @@ public final class CloseLog {
     public static void closed(long id, Throwable cause) {
         if (cause == null) return;
         System.Logger.Level level;
+        // The JDK reports errno failures of read/write (broken pipe, reset) as a plain IOException; protocol errors
+        // are subclasses (codec, TLS, HTTP parse errors), which stay at INFO.
         if (cause instanceof Connection.IdleTimeoutException || cause instanceof SocketException
-                || cause instanceof ClosedChannelException) {
+                || cause instanceof ClosedChannelException || cause.getClass() == IOException.class) {
             level = System.Logger.Level.DEBUG;
         } else if (cause instanceof IOException) {
             level = System.Logger.Level.INFO;
