@@ -210,6 +210,7 @@ final class HttpExchange {
     /** The handler returned: send what it did not, count, and reset for the next request. */
     private Action finish() {
         if (!response.isSent()) response.end();
+        response.finishStream();
         server.metrics.active.decrement();
         server.metrics.record(methodIndex, request.method(), route.pattern(), route.id(), response.status(), System.nanoTime() - startedAt);
         if (event != null) {

@@ -32,6 +32,7 @@ public final class Response {
     private boolean close;
     private BodyFilter filter;
     private java.util.function.Consumer<Response> beforeHead;
+    private ChunkedOutput stream;
 
     /**
      * Rewrites a whole body before it is sent (compression, say). It may add headers to the response. Return
@@ -55,6 +56,7 @@ public final class Response {
         close = false;
         filter = null;
         beforeHead = null;
+        stream = null;
     }
 
     /** Sets the filter the body of this response goes through, replacing any other. */
@@ -244,6 +246,90 @@ public final class Response {
         }
     }
 
+    /**
+     * Starts a body of unknown length, sent with chunked transfer coding as it is written: each {@code write} (or
+     * {@code flush}) goes out as a chunk, and {@code close()} ends the body. Body filters do not apply. From a blocking
+     * route the chunks reach the client while the handler is still running.
+     */
+    public java.io.OutputStream stream() {
+        begin();
+        // HTTP/1.0 has no chunked coding: the body ends when the connection closes.
+        if (exchange.isHttp10()) close = true;
+        ByteSink s = ByteSink.forThread();
+        writeHead(s, -1);
+        exchange.emit(s.buf, 0, s.len);
+        stream = new ChunkedOutput(exchange.isHttp10());
+        return stream;
+    }
+
+    /** Ends a body stream the handler left open, so the client is not left waiting. */
+    void finishStream() {
+        if (stream != null) stream.close();
+        stream = null;
+    }
+
+    /** Writes chunks straight to the connection; buffers small writes up to a chunk so each is not its own frame. */
+    private final class ChunkedOutput extends java.io.OutputStream {
+        private final byte[] buf = new byte[8192];
+        private final boolean raw;
+        private int len;
+        private boolean closed;
+
+        ChunkedOutput(boolean raw) {
+            this.raw = raw;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (len == buf.length) flush();
+            buf[len++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int n) throws IOException {
+            if (closed) throw new IOException("the response body stream is closed");
+            if (n > buf.length - len) {
+                flush();
+                if (n >= buf.length) {
+                    chunk(b, off, n);
+                    return;
+                }
+            }
+            System.arraycopy(b, off, buf, len, n);
+            len += n;
+        }
+
+        @Override
+        public void flush() {
+            if (len > 0) chunk(buf, 0, len);
+            len = 0;
+        }
+
+        private void chunk(byte[] b, int off, int n) {
+            if (exchange.isHeadRequest()) return;
+            if (raw) {
+                exchange.emit(b, off, n);
+                return;
+            }
+            byte[] size = (Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            exchange.emit(size, 0, size.length);
+            exchange.emit(b, off, n);
+            exchange.emit(CRLF, 0, 2);
+        }
+
+        @Override
+        public void close() {
+            if (closed) return;
+            flush();
+            closed = true;
+            if (!exchange.isHeadRequest() && !raw) exchange.emit(LAST_CHUNK, 0, LAST_CHUNK.length);
+        }
+    }
+
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CHUNKED = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
+
     /** Sends the status with an empty body (or a short text body for errors). */
     public void end() {
         send(new byte[0], 0, 0);
@@ -285,9 +371,13 @@ public final class Response {
             s.crlf();
         }
         if (status >= 200 && status != 204 && status != 304) {
-            s.write(CONTENT_LENGTH);
-            s.decimal(length);
-            s.crlf();
+            if (length < 0) {
+                if (!exchange.isHttp10()) s.write(CHUNKED);
+            } else {
+                s.write(CONTENT_LENGTH);
+                s.decimal(length);
+                s.crlf();
+            }
         }
         if (close || !exchange.keepAlive()) {
             close = true;

@@ -41,6 +41,25 @@ class LocalConnectorTest {
     }
 
     @Test
+    void streamedBodiesAreChunkedAndEndedEvenIfLeftOpen() {
+        LocalConnector l = LocalConnector.of(HttpServer.create()
+                .get("/stream", (req, res) -> {
+                    var out = res.contentType("text/plain").stream();
+                    out.write("hello ".getBytes());
+                    out.flush();
+                    out.write("world".getBytes());
+                    out.close();
+                })
+                .get("/open", (req, res) -> res.stream().write('x')));
+        String out = l.request("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n");
+        assertThat(out).contains("Transfer-Encoding: chunked").doesNotContain("Content-Length")
+                .endsWith("\r\n\r\n6\r\nhello \r\n5\r\nworld\r\n0\r\n\r\n");
+        assertThat(l.request("GET /open HTTP/1.1\r\nHost: x\r\n\r\n")).endsWith("\r\n\r\n1\r\nx\r\n0\r\n\r\n");
+        String old = l.request("GET /stream HTTP/1.0\r\n\r\n");
+        assertThat(old).doesNotContain("chunked").contains("Connection: close").endsWith("\r\n\r\nhello world");
+    }
+
+    @Test
     void notFound() {
         assertThat(local.request("GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n")).startsWith("HTTP/1.1 404 ");
     }
