@@ -88,10 +88,10 @@ final class TcpEchoBench implements Bench {
                 List.of("--transport", transport, "--port", "{port}"));
     }
 
-    static final int SERVER_CORE = 0;
-    static final int DRIVER_CORE = 1;
+    static final int SERVER_CORE = QuietCores.SERVER_CORE;
+    static final int DRIVER_CORE = QuietCores.DRIVER_CORE;
     /** The share of a pinned core taken by others above which a run is flagged as disturbed. */
-    static final double DISTURBED = 0.10;
+    static final double DISTURBED = QuietCores.DISTURBED;
     private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(20);
     /** Driver JVM start, 100 connects and the result line, beyond warm-up plus measurement. */
     private static final long DRIVER_SLACK_SECONDS = 30;
@@ -170,7 +170,7 @@ final class TcpEchoBench implements Bench {
         // Budgets that keep a full run under ~15 minutes however busy the machine is: a disturbed run is
         // repeated at most once and only for a quarter of the runs, and waiting for quiet cores is capped.
         int retriesLeft = Math.max(1, total / 4);
-        Quiet quiet = new Quiet(Duration.ofSeconds(s.quick ? 30 : 120));
+        QuietCores quiet = new QuietCores(Duration.ofSeconds(s.quick ? 30 : 120), Duration.ofMillis(500));
         List<Run> runs = new ArrayList<>();
         int index = 0;
         for (int round = 1; round <= s.rounds; round++) {
@@ -217,44 +217,6 @@ final class TcpEchoBench implements Bench {
         }
         return Math.max(candidate.othersOnServerCore(), candidate.othersOnDriverCore())
                 < Math.max(current.othersOnServerCore(), current.othersOnDriverCore());
-    }
-
-    /**
-     * Waits, before each run, until the two pinned cores are nearly idle, so a run does not start in the middle
-     * of someone else's build on this shared machine. The total wait over the whole bench is capped.
-     */
-    static final class Quiet {
-        private static final long SAMPLE_MILLIS = 500;
-        private static final long MAX_WAIT_PER_RUN_MILLIS = 15_000;
-        private long patienceMillis;
-
-        Quiet(Duration patience) {
-            this.patienceMillis = patience.toMillis();
-        }
-
-        /** @return how long it waited beyond the first sample, in milliseconds */
-        long await() throws IOException, InterruptedException {
-            long start = System.nanoTime();
-            while (true) {
-                long[][] a = ProcStat.cpuTimes();
-                Thread.sleep(SAMPLE_MILLIS);
-                long[][] b = ProcStat.cpuTimes();
-                long waited = (System.nanoTime() - start) / 1_000_000 - SAMPLE_MILLIS;
-                boolean quiet = busy(a, b, SERVER_CORE) < DISTURBED && busy(a, b, DRIVER_CORE) < DISTURBED;
-                if (quiet || waited >= Math.min(patienceMillis, MAX_WAIT_PER_RUN_MILLIS)) {
-                    patienceMillis = Math.max(0, patienceMillis - waited);
-                    return waited;
-                }
-            }
-        }
-
-        private static double busy(long[][] a, long[][] b, int core) {
-            if (core >= a.length || core >= b.length) {
-                return 0;
-            }
-            long total = b[core][1] - a[core][1];
-            return total <= 0 ? 0 : (b[core][0] - a[core][0]) / (double) total;
-        }
     }
 
     /** One server JVM, one driver JVM, one result. Never throws: a failure is recorded and the run goes on. */

@@ -3,6 +3,7 @@ package dev.gannet.bench.http;
 import dev.gannet.bench.Bench;
 import dev.gannet.bench.ChildProcesses;
 import dev.gannet.bench.ProcStat;
+import dev.gannet.bench.QuietCores;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -30,10 +31,10 @@ import javax.net.ssl.SSLContext;
  */
 public final class HttpBench implements Bench {
 
-    static final int SERVER_CORE = 0;
-    static final int DRIVER_CORE = 1;
+    static final int SERVER_CORE = QuietCores.SERVER_CORE;
+    static final int DRIVER_CORE = QuietCores.DRIVER_CORE;
     /** The share of a pinned core taken by others above which a run is flagged as disturbed. */
-    static final double DISTURBED = 0.10;
+    static final double DISTURBED = QuietCores.DISTURBED;
     private static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(3);
     private static final int TLS_PREWARM_CONNECTIONS = 16;
@@ -158,7 +159,7 @@ public final class HttpBench implements Bench {
         // Budgets that keep a full run near its estimate however busy the machine is: few retries of disturbed
         // runs, and a cap on the total wait for quiet cores.
         int retriesLeft = s.quick ? 1 : 3;
-        Quiet quiet = new Quiet(Duration.ofSeconds(s.quick ? 5 : 60));
+        QuietCores quiet = new QuietCores(Duration.ofSeconds(s.quick ? 5 : 60), Duration.ofMillis(250));
         List<HttpRun> runs = new ArrayList<>();
         int index = 0;
         boolean previousClean = false;
@@ -346,8 +347,8 @@ public final class HttpBench implements Bench {
             double hz = ProcStat.clockTicksPerSecond();
             long serverTicks = after.server() - before.server();
             return new HttpRun(name, w, round, r, (after.nanos() - before.nanos()) / 1e9, serverTicks / hz,
-                    wrkTicks / hz, others(before.cores(), after.cores(), SERVER_CORE, serverTicks),
-                    others(before.cores(), after.cores(), DRIVER_CORE, wrkTicks), null);
+                    wrkTicks / hz, QuietCores.others(before.cores(), after.cores(), SERVER_CORE, serverTicks),
+                    QuietCores.others(before.cores(), after.cores(), DRIVER_CORE, wrkTicks), null);
         } catch (IOException | RuntimeException e) {
             return HttpRun.failed(name, w, round, String.valueOf(e.getMessage()));
         } catch (InterruptedException e) {
@@ -392,53 +393,12 @@ public final class HttpBench implements Bench {
         return Long.parseLong(f[16 - 3]) + Long.parseLong(f[17 - 3]);
     }
 
-    /** The share of {@code core} that was busy with something other than the process pinned to it. */
-    private static double others(long[][] before, long[][] after, int core, long processTicks) {
-        if (core >= before.length || core >= after.length) {
-            return 0;
-        }
-        long total = after[core][1] - before[core][1];
-        long busy = after[core][0] - before[core][0];
-        return total <= 0 ? 0 : Math.max(0, busy - processTicks) / (double) total;
-    }
-
     private static boolean lessDisturbed(HttpRun candidate, HttpRun current) {
         if (!candidate.ok() || !current.ok()) {
             return candidate.ok();
         }
         return Math.max(candidate.othersOnServerCore(), candidate.othersOnDriverCore())
                 < Math.max(current.othersOnServerCore(), current.othersOnDriverCore());
-    }
-
-    /**
-     * Waits, before each run, until the two pinned cores are nearly idle, so a run does not start in the middle of
-     * someone else's build on this shared machine. The total wait over the whole bench is capped.
-     */
-    static final class Quiet {
-        private static final long SAMPLE_MILLIS = 250;
-        private static final long MAX_WAIT_PER_RUN_MILLIS = 10_000;
-        private long patienceMillis;
-
-        Quiet(Duration patience) {
-            this.patienceMillis = patience.toMillis();
-        }
-
-        /** @return how long it waited beyond the first sample, in milliseconds */
-        long await() throws IOException, InterruptedException {
-            long start = System.nanoTime();
-            while (true) {
-                long[][] a = ProcStat.cpuTimes();
-                Thread.sleep(SAMPLE_MILLIS);
-                long[][] b = ProcStat.cpuTimes();
-                long waited = (System.nanoTime() - start) / 1_000_000 - SAMPLE_MILLIS;
-                // The idle servers on core 0 count as "others" here; they use well under 1% of it.
-                boolean quiet = others(a, b, SERVER_CORE, 0) < DISTURBED && others(a, b, DRIVER_CORE, 0) < DISTURBED;
-                if (quiet || waited >= Math.min(patienceMillis, MAX_WAIT_PER_RUN_MILLIS)) {
-                    patienceMillis = Math.max(0, patienceMillis - waited);
-                    return waited;
-                }
-            }
-        }
     }
 
     static <T> List<T> rotate(List<T> list, int by) {
