@@ -19,6 +19,18 @@ public interface Server extends AutoCloseable {
 
     TransportStats stats();
 
+    /**
+     * Figures per event loop: name, connections owned, and how often the blocked-loop detector fired. Empty for
+     * engines without loops (vthread).
+     */
+    default java.util.List<LoopStats> loops() {
+        return java.util.List.of();
+    }
+
+    /** One event loop's figures at the moment of the call. */
+    record LoopStats(String name, int connections, int blockedWarnings) {
+    }
+
     /** True until a shutdown starts: a draining server answers in-flight work but takes nothing new. */
     boolean isAccepting();
 

@@ -83,6 +83,8 @@ final class DemoRoutes {
             m.put("connections", Map.of("open", t.open(), "accepted", t.accepted.sum(), "closed", t.closed.sum(),
                     "rejected", t.rejected.sum(), "idleTimeouts", t.idleTimeouts.sum(), "errors", t.errors.sum()));
             m.put("bytes", Map.of("read", t.bytesRead.sum(), "written", t.bytesWritten.sum()));
+            m.put("loops", s.loops().stream().map(l -> Map.of("name", l.name(), "connections", l.connections(),
+                    "blockedWarnings", l.blockedWarnings())).toList());
         }
         List<Map<String, Object>> gcs = new java.util.ArrayList<>();
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {

@@ -82,7 +82,8 @@ class ServeCommandTest {
             assertThat(get.apply("/json").body()).isEqualTo("{\"message\":\"Hello, World!\"}");
             assertThat(get.apply("/health").body()).contains("UP");
             assertThat(get.apply("/health/ready").statusCode()).isEqualTo(200);
-            assertThat(get.apply("/stats").body()).contains("\"latencyMicros\"").contains("\"connections\"");
+            assertThat(get.apply("/stats").body()).contains("\"latencyMicros\"").contains("\"connections\"")
+                    .contains("\"name\":\"gannet-nio-0\"");
             String metrics = get.apply("/metrics").body();
             assertThat(metrics).contains("http_server_request_duration_seconds_bucket{http_request_method=\"GET\",http_route=\"/plaintext\",http_response_status_code=\"200\",le=\"0.005\"}")
                     .contains("http_server_active_requests");

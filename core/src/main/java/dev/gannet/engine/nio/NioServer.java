@@ -123,6 +123,13 @@ final class NioServer extends ServerBase {
     }
 
     @Override
+    public List<LoopStats> loops() {
+        List<LoopStats> out = new ArrayList<>(loops.length);
+        for (NioLoop l : loops) out.add(new LoopStats(l.threadName(), l.connectionCount, l.blockedWarnings));
+        return out;
+    }
+
+    @Override
     protected void beginDrain(Duration deadline) {
         for (Listener l : listeners) l.loop.execute(l::close);
         for (NioLoop loop : loops) {
