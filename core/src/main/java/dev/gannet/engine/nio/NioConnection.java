@@ -71,9 +71,24 @@ final class NioConnection implements Connection, NioLoop.Selectable {
         loop.add(this, group.sweepNanos());
         updateInterest();
         group.opened(this);
+        callback(ON_OPEN);
+    }
+
+    private static final int ON_OPEN = 0, ON_END_OF_INPUT = 1, ON_TICK = 2, ON_DRAIN = 3;
+
+    /**
+     * Runs one of the handler's Action-returning callbacks and applies its answer; a throw closes the connection.
+     * A switch rather than a lambda per call keeps the tick sweep over every connection free of allocation.
+     */
+    private void callback(int which) {
         Action a;
         try {
-            a = handler.onOpen(this);
+            a = switch (which) {
+                case ON_OPEN -> handler.onOpen(this);
+                case ON_END_OF_INPUT -> handler.onEndOfInput(this);
+                case ON_TICK -> handler.onTick(this);
+                default -> handler.onDrain(this);
+            };
         } catch (Throwable t) {
             handlerFailed(t);
             return;
@@ -161,15 +176,8 @@ final class NioConnection implements Connection, NioLoop.Selectable {
 
     private void endOfInput() {
         inputClosed = true;
-        Action a;
-        try {
-            a = handler.onEndOfInput(this);
-        } catch (Throwable t) {
-            handlerFailed(t);
-            return;
-        }
         updateInterest();
-        apply(a);
+        callback(ON_END_OF_INPUT);
     }
 
     private boolean wantsRead() {
@@ -452,28 +460,13 @@ final class NioConnection implements Connection, NioLoop.Selectable {
         }
         if (group.tickNanos > 0 && now - nextTick >= 0) {
             nextTick = now + group.tickNanos;
-            Action a;
-            try {
-                a = handler.onTick(this);
-            } catch (Throwable t) {
-                handlerFailed(t);
-                return;
-            }
-            apply(a);
+            callback(ON_TICK);
         }
     }
 
     /** Graceful shutdown: ask the handler, then close or let it finish. */
     void drain() {
-        if (closed) return;
-        Action a;
-        try {
-            a = handler.onDrain(this);
-        } catch (Throwable t) {
-            handlerFailed(t);
-            return;
-        }
-        apply(a);
+        if (!closed) callback(ON_DRAIN);
     }
 
     @Override
