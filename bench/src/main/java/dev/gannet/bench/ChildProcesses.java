@@ -179,4 +179,28 @@ public final class ChildProcesses {
             return "    (unreadable: " + e.getMessage() + ")";
         }
     }
+
+    /** bench/target: the directory holding the bench jar (or target/classes when run from an IDE or Maven). */
+    public static Path targetDir() {
+        try {
+            Path where = Path.of(ChildProcesses.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path parent = where.toAbsolutePath().getParent();
+            if (parent != null) return parent;
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            // Unusual class loader: fall back to the layout the launcher uses.
+        }
+        return Path.of("bench", "target");
+    }
+
+    /**
+     * Checked up front so that a missing server module fails in a second, not after the peers' runs.
+     *
+     * @param peersOnly the {@code --only} value that runs just the peers, for the message
+     */
+    public static void requireOnClassPath(String mainClass, String peersOnly) {
+        if (ChildProcesses.class.getClassLoader().getResource(mainClass.replace('.', '/') + ".class") == null) {
+            throw new BenchMain.UsageException("the Gannet server main " + mainClass + " is not on the class path "
+                    + "(build it: ./mvnw -pl bench -am package); to run only the peers: --only " + peersOnly);
+        }
+    }
 }

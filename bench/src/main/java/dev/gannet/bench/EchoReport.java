@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.ToDoubleFunction;
 
 /** Turns the runs of {@link TcpEchoBench} into the markdown that goes to stdout and results-tcp.md. */
 final class EchoReport {
@@ -54,8 +53,8 @@ final class EchoReport {
                 String label = c.name() + (p.runs().size() < p.of() ? " (" + p.runs().size() + "/" + p.of()
                         + " rounds)" : "") + (p.disturbed() ? " ⚠" : "");
                 md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %s | %s |%n", label,
-                        grouped(median(p.runs(), Run::rate)), median(p.runs(), Run::cpuPerMillion),
-                        grouped(median(p.runs(), Run::p50Us)), grouped(median(p.runs(), Run::p99Us))));
+                        grouped(Medians.of(p.runs(), Run::rate)), Medians.of(p.runs(), Run::cpuPerMillion),
+                        grouped(Medians.of(p.runs(), Run::p50Us)), grouped(Medians.of(p.runs(), Run::p99Us))));
             }
             md.append('\n');
             ratio(runs, size).ifPresent(line -> md.append(line).append("\n\n"));
@@ -109,8 +108,8 @@ final class EchoReport {
         if (ours.isEmpty() || peer.isEmpty()) {
             return Optional.empty();
         }
-        double rate = median(ours, Run::rate) / median(peer, Run::rate);
-        double cpu = median(ours, Run::cpuPerMillion) / median(peer, Run::cpuPerMillion);
+        double rate = Medians.of(ours, Run::rate) / Medians.of(peer, Run::rate);
+        double cpu = Medians.of(ours, Run::cpuPerMillion) / Medians.of(peer, Run::cpuPerMillion);
         return Optional.of(String.format(Locale.ROOT,
                 "Gannet nio vs Netty epoll: msgs/s ratio %.2f× (higher is better), server CPU per message ratio "
                         + "%.2f× (lower is better).", rate, cpu));
@@ -146,13 +145,6 @@ final class EchoReport {
         List<Run> ok = mine.stream().filter(Run::ok).toList();
         List<Run> clean = ok.stream().filter(r -> !r.disturbed()).toList();
         return clean.isEmpty() ? new Pick(ok, !ok.isEmpty(), mine.size()) : new Pick(clean, false, mine.size());
-    }
-
-    /** The median of each metric taken on its own, so one noisy round moves no column. */
-    static double median(List<Run> runs, ToDoubleFunction<Run> metric) {
-        double[] v = runs.stream().mapToDouble(metric).sorted().toArray();
-        int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     static String shortSize(int bytes) {

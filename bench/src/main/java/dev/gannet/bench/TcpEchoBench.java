@@ -3,7 +3,6 @@ package dev.gannet.bench;
 import dev.gannet.bench.peers.NettyEchoServer;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,8 +154,10 @@ final class TcpEchoBench implements Bench {
     public int run(List<String> args) throws Exception {
         Settings s = parse(args);
         ChildProcesses.requirePinning(DRIVER_CORE + 1);
-        requireGannetIfNeeded(s.contenders);
-        Path targetDir = targetDir();
+        if (s.contenders.stream().anyMatch(c -> c.mainClass().equals(GANNET_MAIN))) {
+            ChildProcesses.requireOnClassPath(GANNET_MAIN, "netty-epoll,netty-nio");
+        }
+        Path targetDir = ChildProcesses.targetDir();
         Path out = s.out != null ? s.out : targetDir.resolve("results-tcp.md");
         Path logDir = targetDir.resolve("bench-logs").resolve("tcp");
         Files.createDirectories(logDir);
@@ -382,30 +383,6 @@ final class TcpEchoBench implements Bench {
     }
 
     /** Checked up front so a missing server module fails in a second, not after the Netty runs. */
-    private static void requireGannetIfNeeded(List<Contender> contenders) {
-        boolean needed = contenders.stream().anyMatch(c -> c.mainClass().equals(GANNET_MAIN));
-        String resource = GANNET_MAIN.replace('.', '/') + ".class";
-        if (needed && TcpEchoBench.class.getClassLoader().getResource(resource) == null) {
-            throw new BenchMain.UsageException("the Gannet server main " + GANNET_MAIN + " is not on the class "
-                    + "path (build it: ./mvnw -pl bench -am package); to run only the peers: "
-                    + "--only netty-epoll,netty-nio");
-        }
-    }
-
-    /** bench/target: the directory holding this jar (or target/classes when run from an IDE or Maven). */
-    static Path targetDir() {
-        try {
-            Path where = Path.of(TcpEchoBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path parent = where.toAbsolutePath().getParent();
-            if (parent != null) {
-                return parent;
-            }
-        } catch (URISyntaxException | RuntimeException e) {
-            // Unusual class loader: fall back to the layout the launcher uses.
-        }
-        return Path.of("bench", "target");
-    }
-
     static String names(List<Contender> contenders) {
         return String.join(",", contenders.stream().map(Contender::name).toList());
     }

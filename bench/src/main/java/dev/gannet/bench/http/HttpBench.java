@@ -6,7 +6,6 @@ import dev.gannet.bench.ProcStat;
 import dev.gannet.bench.QuietCores;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,13 +125,15 @@ public final class HttpBench implements Bench {
         try {
             s = parse(args);
             wrk = Wrk.locate();
-            requireGannetIfNeeded(s.contenders);
+            if (s.contenders.stream().anyMatch(HttpContender::gannet)) {
+                ChildProcesses.requireOnClassPath(HttpContender.GANNET_MAIN, "netty-epoll,netty-io_uring,vertx");
+            }
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
         ChildProcesses.requirePinning(DRIVER_CORE + 1);
-        Path targetDir = targetDir();
+        Path targetDir = ChildProcesses.targetDir();
         Path out = s.out != null ? s.out : targetDir.resolve("results-http.md");
         Path logDir = targetDir.resolve("bench-logs").resolve("http");
         Files.createDirectories(logDir);
@@ -473,31 +474,6 @@ public final class HttpBench implements Bench {
         List<HttpWorkload> wanted = List.of(csv.split(",")).stream().map(String::trim).map(HttpWorkload::byKey)
                 .toList();
         return HttpWorkload.all().stream().filter(wanted::contains).toList();
-    }
-
-    /** Checked up front so a missing server module fails in a second, not after the peers' runs. */
-    private static void requireGannetIfNeeded(List<HttpContender> contenders) {
-        boolean needed = contenders.stream().anyMatch(HttpContender::gannet);
-        String resource = HttpContender.GANNET_MAIN.replace('.', '/') + ".class";
-        if (needed && HttpBench.class.getClassLoader().getResource(resource) == null) {
-            throw new Usage("the Gannet server main " + HttpContender.GANNET_MAIN + " is not on the class path "
-                    + "(build it: ./mvnw -pl bench -am package); to run only the peers: "
-                    + "--only netty-epoll,netty-io_uring,vertx");
-        }
-    }
-
-    /** bench/target: the directory holding this jar (or target/classes when run from an IDE or Maven). */
-    static Path targetDir() {
-        try {
-            Path where = Path.of(HttpBench.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            Path parent = where.toAbsolutePath().getParent();
-            if (parent != null) {
-                return parent;
-            }
-        } catch (URISyntaxException | RuntimeException e) {
-            // Unusual class loader: fall back to the layout the launcher uses.
-        }
-        return Path.of("bench", "target");
     }
 
     static String firstLine(String s) {

@@ -1,5 +1,7 @@
 package dev.gannet.bench.http;
 
+import dev.gannet.bench.Medians;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.ToDoubleFunction;
 
 /** Turns the runs of {@link HttpBench} into the markdown that goes to stdout and results-http.md. */
 final class HttpReport {
@@ -60,9 +61,9 @@ final class HttpReport {
                 String label = c.name() + (p.runs().size() < p.of() ? " (" + p.runs().size() + "/" + p.of()
                         + " rounds)" : "") + (p.disturbed() ? " ⚠" : "");
                 md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %s | %s | %s |%n", label,
-                        grouped(median(p.runs(), HttpRun::rate)), median(p.runs(), HttpRun::cpuPerMillion),
-                        millis(median(p.runs(), r -> r.wrk().p50Us())),
-                        millis(median(p.runs(), r -> r.wrk().p99Us())), errors(p.runs())));
+                        grouped(Medians.of(p.runs(), HttpRun::rate)), Medians.of(p.runs(), HttpRun::cpuPerMillion),
+                        millis(Medians.of(p.runs(), r -> r.wrk().p50Us())),
+                        millis(Medians.of(p.runs(), r -> r.wrk().p99Us())), errors(p.runs())));
             }
             md.append('\n');
             ratio(runs, w, s).ifPresent(line -> md.append(line).append("\n\n"));
@@ -134,16 +135,16 @@ final class HttpReport {
             Optional<String> best = bestPeer(runs, w, s);
             if (ours.isEmpty() || best.isEmpty()) {
                 md.append("| ").append(w.key).append(" | ")
-                        .append(ours.isEmpty() ? "failed" : grouped(median(ours, HttpRun::rate)))
+                        .append(ours.isEmpty() ? "failed" : grouped(Medians.of(ours, HttpRun::rate)))
                         .append(" | | ").append(best.orElse("—")).append(" | | | — | — |\n");
                 continue;
             }
             List<HttpRun> peer = pick(runs, best.get(), w).runs();
-            double ourCpu = median(ours, HttpRun::cpuPerMillion);
-            double peerCpu = median(peer, HttpRun::cpuPerMillion);
+            double ourCpu = Medians.of(ours, HttpRun::cpuPerMillion);
+            double peerCpu = Medians.of(peer, HttpRun::cpuPerMillion);
             md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %s | %s | %.2f | **%.2f×** | %.2f× |%n", w.key,
-                    grouped(median(ours, HttpRun::rate)), ourCpu, best.get(), grouped(median(peer, HttpRun::rate)),
-                    peerCpu, ourCpu / peerCpu, median(ours, HttpRun::rate) / median(peer, HttpRun::rate)));
+                    grouped(Medians.of(ours, HttpRun::rate)), ourCpu, best.get(), grouped(Medians.of(peer, HttpRun::rate)),
+                    peerCpu, ourCpu / peerCpu, Medians.of(ours, HttpRun::rate) / Medians.of(peer, HttpRun::rate)));
         }
         md.append('\n');
     }
@@ -158,8 +159,8 @@ final class HttpReport {
         List<HttpRun> peer = pick(runs, best.get(), w).runs();
         return Optional.of(String.format(Locale.ROOT,
                 "Gannet CPU per request / best peer's (%s): **%.2f×** (lower is better); requests/s ratio %.2f×.",
-                best.get(), median(ours, HttpRun::cpuPerMillion) / median(peer, HttpRun::cpuPerMillion),
-                median(ours, HttpRun::rate) / median(peer, HttpRun::rate)));
+                best.get(), Medians.of(ours, HttpRun::cpuPerMillion) / Medians.of(peer, HttpRun::cpuPerMillion),
+                Medians.of(ours, HttpRun::rate) / Medians.of(peer, HttpRun::rate)));
     }
 
     private static Optional<String> bestPeer(List<HttpRun> runs, HttpWorkload w, HttpBench.Settings s) {
@@ -167,7 +168,7 @@ final class HttpReport {
                 .map(HttpContender::name)
                 .filter(n -> !n.equals(OURS))
                 .filter(n -> !pick(runs, n, w).runs().isEmpty())
-                .min(Comparator.comparingDouble(n -> median(pick(runs, n, w).runs(), HttpRun::cpuPerMillion)));
+                .min(Comparator.comparingDouble(n -> Medians.of(pick(runs, n, w).runs(), HttpRun::cpuPerMillion)));
     }
 
     /** One line for stderr after each run. */
@@ -226,17 +227,6 @@ final class HttpReport {
         List<HttpRun> ok = mine.stream().filter(HttpRun::ok).toList();
         List<HttpRun> clean = ok.stream().filter(r -> !r.disturbed()).toList();
         return clean.isEmpty() ? new Pick(ok, !ok.isEmpty(), mine.size()) : new Pick(clean, false, mine.size());
-    }
-
-    /** The median of each metric taken on its own, so one noisy round moves no column. */
-    static double median(List<HttpRun> runs, ToDoubleFunction<HttpRun> metric) {
-        // NaN is a latency percentile wrk could not compute: the median of the others, or NaN if none.
-        double[] v = runs.stream().mapToDouble(metric).filter(d -> !Double.isNaN(d)).sorted().toArray();
-        int n = v.length;
-        if (n == 0) {
-            return Double.NaN;
-        }
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
     private static String grouped(double value) {
