@@ -98,6 +98,15 @@ final class VThreadServer extends ServerBase {
     @Override
     protected void stopEngine(CompletableFuture<Void> termination) {
         group.stopSweeper();
-        termination.complete(null);
+        // A channel closed while a thread is blocked in accept() releases its port only once that thread leaves
+        // accept(): wait for the acceptor, so that a terminated server has really given its port back.
+        Thread.ofVirtual().name("gannet-vthread-stop").start(() -> {
+            try {
+                acceptor.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            termination.complete(null);
+        });
     }
 }
