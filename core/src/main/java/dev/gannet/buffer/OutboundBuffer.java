@@ -81,13 +81,21 @@ public final class OutboundBuffer {
      * Returns the number of bytes written; {@link #isEmpty()} tells whether all went.
      */
     public long writeTo(WritableByteChannel channel) throws IOException {
+        return writeTo(channel, channel);
+    }
+
+    /**
+     * As {@link #writeTo(WritableByteChannel)}, with the chunks written to {@code channel} and file regions
+     * transferred to {@code fileTarget}: the socket's own channel, which the JDK's sendfile path recognises.
+     */
+    public long writeTo(WritableByteChannel channel, WritableByteChannel fileTarget) throws IOException {
         long total = 0;
         while (!entries.isEmpty()) {
             Object head = entries.peekFirst();
             long n;
             boolean done;
             if (head instanceof FileRegion region) {
-                n = region.file.transferTo(region.position, region.count, channel);
+                n = region.file.transferTo(region.position, region.count, fileTarget);
                 region.position += n;
                 region.count -= n;
                 done = region.count == 0;

@@ -147,6 +147,7 @@ public final class FramingHandler implements Handler {
         }
 
         @Override public long id() { return delegate.id(); }
+        @Override public long eventTime() { return delegate.eventTime(); }
         @Override public SocketAddress remoteAddress() { return delegate.remoteAddress(); }
         @Override public SocketAddress localAddress() { return delegate.localAddress(); }
         @Override public void write(ByteBuffer src) { delegate.write(src); }

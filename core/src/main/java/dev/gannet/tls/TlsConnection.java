@@ -567,6 +567,11 @@ public final class TlsConnection implements Connection {
     }
 
     @Override
+    public long eventTime() {
+        return raw.eventTime();
+    }
+
+    @Override
     public SocketAddress remoteAddress() {
         return raw.remoteAddress();
     }

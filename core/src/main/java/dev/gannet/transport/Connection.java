@@ -76,6 +76,15 @@ public interface Connection extends Executor {
     /** Runs {@code task} on the owner thread after {@code delay}; the returned handle cancels it. */
     Cancellable schedule(Runnable task, Duration delay);
 
+    /**
+     * A {@link System#nanoTime()} from when the engine began handling the current event: an event loop reads the
+     * clock once per batch of ready connections, so this costs no clock read, and it is at most one batch old.
+     * For timing requests and timeouts; off the owner thread it is simply the current time.
+     */
+    default long eventTime() {
+        return System.nanoTime();
+    }
+
     /** The transport below this connection (the raw socket connection for a TLS connection). */
     default Connection unwrap() {
         return this;

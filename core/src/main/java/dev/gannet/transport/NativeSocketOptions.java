@@ -118,6 +118,17 @@ public final class NativeSocketOptions {
         return Holder.LIBC != null;
     }
 
+    /** The channel's file descriptor, or -1 when it is closed, not a JDK socket channel, or this is unavailable. */
+    public static int fd(NetworkChannel channel) {
+        Libc libc = Holder.LIBC;
+        if (libc == null) return -1;
+        try {
+            return libc.fd(channel);
+        } catch (Throwable t) {
+            return -1;
+        }
+    }
+
     /** Why {@link #isAvailable()} is false, or null. */
     public static String unavailableReason() {
         return Holder.UNAVAILABLE;

@@ -12,20 +12,31 @@ import java.time.format.DateTimeFormatter;
  */
 final class DateHeader {
     private static final DateTimeFormatter RFC_1123 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
-    private static volatile byte[] line = format(System.currentTimeMillis());
-    private static volatile long second = System.currentTimeMillis() / 1000;
+
+    /** A formatted line and the {@link System#nanoTime()} at which its second ends. */
+    private record Line(byte[] bytes, long endsAt) {}
+
+    private static volatile Line current = refresh();
 
     private DateHeader() {
     }
 
-    /** "Date: ...\r\n" for the current second. */
-    static byte[] line() {
-        long now = System.currentTimeMillis() / 1000;
-        if (now != second) {
-            line = format(now * 1000);
-            second = now;
-        }
-        return line;
+    /**
+     * "Date: ...\r\n" for the second that {@code nanoNow} (a {@link System#nanoTime()}, such as the connection's
+     * event time) falls in. Comparing against the end of the second costs no clock read on the hot path.
+     */
+    static byte[] line(long nanoNow) {
+        Line l = current;
+        if (nanoNow - l.endsAt >= 0) l = refresh();
+        return l.bytes;
+    }
+
+    private static Line refresh() {
+        long nanos = System.nanoTime();
+        long millis = System.currentTimeMillis();
+        Line l = new Line(format(millis), nanos + (1000 - millis % 1000) * 1_000_000L);
+        current = l;
+        return l;
     }
 
     private static byte[] format(long millis) {

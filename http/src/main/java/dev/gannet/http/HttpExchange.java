@@ -46,6 +46,7 @@ final class HttpExchange {
     private HttpServer.Route route;
     private RequestEvent event;
     private volatile boolean blockingInFlight;
+    private HttpMetrics.Shard shard;
 
     HttpExchange(HttpTransportHandler server, Connection connection) {
         this.server = server;
@@ -88,7 +89,7 @@ final class HttpExchange {
                 case HEAD -> {
                     // A client that does not read its responses stops us parsing more: the rest waits (bounded).
                     if (!in.hasRemaining() || !connection.isWritable()) return Action.KEEP;
-                    if (headStartedAt == 0) headStartedAt = System.nanoTime();
+                    if (headStartedAt == 0) headStartedAt = connection.eventTime();
                     try {
                         if (!parser.parseHead(in, head)) return Action.KEEP;
                     } catch (HttpParseException e) {
@@ -151,13 +152,14 @@ final class HttpExchange {
         byte[] bytes = head.bytes();
         int method = server.router.methodIndex(bytes, head.methodOffset(), head.methodLength());
         server.router.match(method, bytes, head.pathOffset(), head.pathLength(), match);
-        startedAt = System.nanoTime();
+        // When the loop woke for these bytes, not when their turn came: the wait in the batch is the client's too.
+        startedAt = connection.eventTime();
         methodIndex = method;
         if (RequestEvent.enabled()) {
             event = new RequestEvent();
             event.begin();
         }
-        server.metrics.active.increment();
+        metrics().begin();
         HttpServer.Route route = switch (match.outcome()) {
             case NOT_FOUND -> server.notFound;
             case METHOD_NOT_ALLOWED -> server.notAllowed;
@@ -202,6 +204,14 @@ final class HttpExchange {
         connection.resumeReading();
     }
 
+    /** This thread's metrics shard: looked up once per connection on an event loop. */
+    private HttpMetrics.Shard metrics() {
+        HttpMetrics.Shard s = shard;
+        Thread t = Thread.currentThread();
+        if (s == null || !s.usableBy(t)) shard = s = server.metrics.shard(connection.id());
+        return s;
+    }
+
     /** Whether a blocking route's handler is still running (read from other threads by {@link LocalConnector}). */
     boolean blockingInFlight() {
         return blockingInFlight;
@@ -211,8 +221,7 @@ final class HttpExchange {
     private Action finish() {
         if (!response.isSent()) response.end();
         response.finishStream();
-        server.metrics.active.decrement();
-        server.metrics.record(methodIndex, request.method(), route.pattern(), route.id(), response.status(), System.nanoTime() - startedAt);
+        metrics().end(methodIndex, request.method(), route.pattern(), route.id(), response.status(), System.nanoTime() - startedAt);
         if (event != null) {
             RequestEvent e = event;
             event = null;

@@ -358,7 +358,7 @@ public final class Response {
         }
         s.write(statusLine(status));
         s.write(SERVER);
-        s.write(DateHeader.line());
+        s.write(DateHeader.line(exchange.connection.eventTime()));
         if (contentType != null) {
             s.write(CONTENT_TYPE);
             s.ascii(contentType);

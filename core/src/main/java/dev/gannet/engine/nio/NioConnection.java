@@ -7,12 +7,14 @@ import dev.gannet.engine.SocketSetup;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;
+import dev.gannet.transport.NativeSocketOptions;
 
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -31,6 +33,9 @@ final class NioConnection implements Connection, NioLoop.Selectable {
     private final long openedAt = System.nanoTime();
     final NioLoop loop;
     private final SocketChannel channel;
+    /** Where output goes: straight to the descriptor through {@link SocketIo} when available, else the channel. */
+    private final GatheringByteChannel sink;
+    private final int fd;
     private final NioGroup group;
     private final Handler handler;
     private final OutboundBuffer out;
@@ -60,6 +65,36 @@ final class NioConnection implements Connection, NioLoop.Selectable {
         this.group = group;
         this.handler = group.handler;
         this.out = new OutboundBuffer(loop.pool);
+        this.fd = loop.io != null ? NativeSocketOptions.fd(channel) : -1;
+        this.sink = fd >= 0 ? new DescriptorSink() : channel;
+    }
+
+    /** The socket's descriptor as a channel for the outbound buffer's gathering writes. */
+    private final class DescriptorSink implements GatheringByteChannel {
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            return loop.io.write(fd, src);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+            return loop.io.write(fd, srcs, offset, length);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs) throws IOException {
+            return write(srcs, 0, srcs.length);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return channel.isOpen();
+        }
+
+        @Override
+        public void close() {
+            // The connection closes the channel, which owns the descriptor.
+        }
     }
 
     /** Registers with the loop's selector and calls {@link Handler#onOpen}. Runs on the loop. */
@@ -124,7 +159,7 @@ final class NioConnection implements Connection, NioLoop.Selectable {
             }
             int n;
             try {
-                n = channel.read(buf);
+                n = fd >= 0 ? loop.io.read(fd, buf) : channel.read(buf);
             } catch (IOException e) {
                 abort(e);
                 return;
@@ -283,7 +318,7 @@ final class NioConnection implements Connection, NioLoop.Selectable {
         if (!out.isEmpty()) {
             long n;
             try {
-                n = out.writeTo(channel);
+                n = out.writeTo(sink, channel);
             } catch (IOException e) {
                 abort(e);
                 return;
@@ -477,6 +512,12 @@ final class NioConnection implements Connection, NioLoop.Selectable {
     @Override
     public long id() {
         return id;
+    }
+
+    @Override
+    public long eventTime() {
+        long t = loop.busySince;
+        return t != 0 && loop.inLoop() ? t : System.nanoTime();
     }
 
     @Override

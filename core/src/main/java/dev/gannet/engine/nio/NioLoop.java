@@ -25,6 +25,8 @@ final class NioLoop implements Runnable {
     final Selector selector;
     final BufferPool pool = BufferPool.forLoop();
     final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER);
+    /** Socket calls on descriptors, or null where they are unavailable (connections then use their channels). */
+    final SocketIo io = SocketIo.AVAILABLE ? new SocketIo(java.lang.foreign.Arena.ofAuto()) : null;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
