@@ -136,6 +136,69 @@ public final class OutboundBuffer {
         return n;
     }
 
+    /**
+     * For engines that send asynchronously (io_uring): the leading chunks, up to {@code max} and up to the first
+     * file region, each in write mode with its data in {@code [0, position)}. Their bytes must stay where they are
+     * until {@link #sent} reports the send; appending meanwhile only writes past them.
+     */
+    public int leadingChunks(ByteBuffer[] into, int max) {
+        int n = 0;
+        for (Object e : entries) {
+            if (!(e instanceof ByteBuffer b) || n == max) break;
+            into[n++] = b;
+        }
+        return n;
+    }
+
+    /** Whether a file region (not a chunk) is next to send. */
+    public boolean headIsFile() {
+        return entries.peekFirst() instanceof FileRegion;
+    }
+
+    /**
+     * Moves up to {@code max} bytes of the leading file region into a pooled chunk placed in front of it, so an
+     * engine that cannot hand the kernel a file can send it like any chunk. Returns the bytes read (0 when the
+     * region is done, after running its callback).
+     */
+    public int fileToChunk(int max) throws IOException {
+        FileRegion region = (FileRegion) entries.peekFirst();
+        if (region.count == 0) {
+            entries.pollFirst();
+            if (region.onSent != null) region.onSent.run();
+            return 0;
+        }
+        ByteBuffer b = pool.acquire(CHUNK);
+        b.limit((int) Math.min(Math.min(max, b.capacity()), region.count));
+        int n = region.file.read(b, region.position);
+        if (n <= 0) {
+            pool.release(b);
+            throw new java.io.EOFException("file ended " + region.count + " bytes before the region did");
+        }
+        b.limit(b.capacity());
+        region.position += n;
+        region.count -= n;
+        entries.addFirst(b);
+        return n;
+    }
+
+    /** {@code n} bytes of the leading chunks were sent: drop the chunks done, move the rest of a partial one down. */
+    public void sent(long n) {
+        pending -= n;
+        while (n > 0) {
+            ByteBuffer b = (ByteBuffer) entries.peekFirst();
+            int len = b.position();
+            if (n >= len) {
+                entries.pollFirst();
+                pool.release(b);
+                n -= len;
+            } else {
+                b.flip().position((int) n);
+                b.compact();
+                n = 0;
+            }
+        }
+    }
+
     /** Drops a chunk that was written out, or puts a partly written one back in write mode. */
     private void afterWrite(ByteBuffer b) {
         if (!b.hasRemaining()) {
