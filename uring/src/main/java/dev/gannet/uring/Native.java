@@ -40,6 +40,8 @@ final class Native {
     private static final MethodHandle MUNMAP;
     private static final MethodHandle CLOSE;
     private static final VarHandle ERRNO;
+    /** sun.nio.ch.DirectBuffer#address, when the JVM exports sun.nio.ch to us; else null. */
+    private static final MethodHandle BUFFER_ADDRESS = directBufferAddress();
     private static final long CAPTURE_SIZE;
     /** One errno capture area per thread: each loop makes its calls with its own. */
     private static final ThreadLocal<MemorySegment> CAPTURE;
@@ -98,6 +100,18 @@ final class Native {
     private Native() {
     }
 
+    private static MethodHandle directBufferAddress() {
+        try {
+            Class<?> c = Class.forName("sun.nio.ch.DirectBuffer");
+            if (!Object.class.getModule().isExported("sun.nio.ch", Native.class.getModule())) return null;
+            return java.lang.invoke.MethodHandles.lookup()
+                    .findVirtual(c, "address", java.lang.invoke.MethodType.methodType(long.class))
+                    .asType(java.lang.invoke.MethodType.methodType(long.class, java.nio.ByteBuffer.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** {@code syscall(number, a..f)}: the result, or {@code -errno}. */
     static long syscall(long number, long a, long b, long c, long d, long e, long f) {
         MemorySegment capture = CAPTURE.get();
@@ -138,6 +152,19 @@ final class Native {
         } catch (Throwable t) {
             throw rethrow(t);
         }
+    }
+
+    /** The native address of a direct buffer's first byte (not its position). */
+    static long address(java.nio.ByteBuffer direct) {
+        if (BUFFER_ADDRESS != null) {
+            try {
+                return (long) BUFFER_ADDRESS.invokeExact(direct);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        }
+        // Without the sun.nio.ch export: correct, but makes a segment per call.
+        return MemorySegment.ofBuffer(direct).address() - direct.position();
     }
 
     /** The exception for a failed call: {@code call} and the C library's text for {@code errno}. */

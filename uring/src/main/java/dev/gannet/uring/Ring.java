@@ -59,6 +59,8 @@ public final class Ring implements AutoCloseable {
     public static final int POLL_ADD_MULTI = 1;
     public static final int ASYNC_CANCEL_ALL = 1;
     public static final int ASYNC_CANCEL_FD = 1 << 1;
+    /** send(2) flag: a peer that went away gives EPIPE, not a SIGPIPE. */
+    public static final int MSG_NOSIGNAL = 0x4000;
 
     // Completion flags.
     public static final int CQE_F_BUFFER = 1;

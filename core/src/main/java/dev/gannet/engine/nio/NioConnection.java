@@ -1,5 +1,6 @@
 package dev.gannet.engine.nio;
 
+import dev.gannet.engine.ConnectionGroup;
 import dev.gannet.buffer.OutboundBuffer;
 import dev.gannet.engine.CloseLog;
 import dev.gannet.engine.ConnectionEvent;
@@ -36,7 +37,7 @@ final class NioConnection implements Connection, NioLoop.Selectable {
     /** Where output goes: straight to the descriptor through {@link SocketIo} when available, else the channel. */
     private final GatheringByteChannel sink;
     private final int fd;
-    private final NioGroup group;
+    private final ConnectionGroup group;
     private final Handler handler;
     private final OutboundBuffer out;
     private SelectionKey key;
@@ -59,7 +60,7 @@ final class NioConnection implements Connection, NioLoop.Selectable {
     NioConnection prev;
     NioConnection next;
 
-    NioConnection(NioLoop loop, SocketChannel channel, NioGroup group) {
+    NioConnection(NioLoop loop, SocketChannel channel, ConnectionGroup group) {
         this.loop = loop;
         this.channel = channel;
         this.group = group;

@@ -1,5 +1,6 @@
 package dev.gannet.engine.nio;
 
+import dev.gannet.engine.ConnectionGroup;
 import dev.gannet.engine.Engine;
 import dev.gannet.engine.SocketSetup;
 import dev.gannet.transport.ClientConfig;
@@ -56,7 +57,7 @@ public final class NioEngine implements Engine {
         } catch (IOException e) {
             return CompletableFuture.failedFuture(e);
         }
-        NioGroup group = new NioGroup(handler, CLIENT_STATS, config.lowWaterMark(), config.highWaterMark(),
+        ConnectionGroup group = new ConnectionGroup(handler, CLIENT_STATS, config.lowWaterMark(), config.highWaterMark(),
                 config.idleTimeout(), config.tickInterval());
         loop.execute(() -> new PendingConnect(loop, ch, group, result).start(remote, config));
         return result;
@@ -89,11 +90,11 @@ public final class NioEngine implements Engine {
     private static final class PendingConnect implements NioLoop.Selectable {
         final NioLoop loop;
         final SocketChannel channel;
-        final NioGroup group;
+        final ConnectionGroup group;
         final CompletableFuture<Connection> result;
         NioLoop.Timer timeout;
 
-        PendingConnect(NioLoop loop, SocketChannel channel, NioGroup group, CompletableFuture<Connection> result) {
+        PendingConnect(NioLoop loop, SocketChannel channel, ConnectionGroup group, CompletableFuture<Connection> result) {
             this.loop = loop;
             this.channel = channel;
             this.group = group;

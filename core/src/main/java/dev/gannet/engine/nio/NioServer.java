@@ -1,5 +1,6 @@
 package dev.gannet.engine.nio;
 
+import dev.gannet.engine.ConnectionGroup;
 import dev.gannet.engine.ServerBase;
 import dev.gannet.engine.SocketSetup;
 import dev.gannet.transport.Handler;
@@ -171,19 +172,19 @@ final class NioServer extends ServerBase {
     }
 
     /** Tracks the server's connections so a draining server stops when the last one closes. */
-    private final class ServerGroup extends NioGroup {
+    private final class ServerGroup extends ConnectionGroup {
         ServerGroup(Handler handler, TransportStats stats, ServerConfig config) {
             super(handler, stats, config.lowWaterMark(), config.highWaterMark(), config.idleTimeout(), config.tickInterval());
         }
 
         @Override
-        void closed(NioConnection c) {
+        public void closed(dev.gannet.transport.Connection c) {
             super.closed(c);
             released();
         }
 
         @Override
-        void shutdownRequested() {
+        public void shutdownRequested() {
             shutdownGracefully(config.shutdownTimeout());
         }
     }

@@ -1,23 +1,24 @@
-package dev.gannet.engine.nio;
+package dev.gannet.engine;
 
+import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;
 import dev.gannet.transport.TransportStats;
 
 import java.time.Duration;
 
 /**
- * What the connections of one server (or of the client side) share: the handler, the counters, the limits,
- * and the hooks a server uses to track them.
+ * What the connections of one server (or of an engine's client side) share: the handler, the counters, the limits,
+ * and the hooks a server uses to track them. Engines read the fields on their loops; the hooks run there too.
  */
-class NioGroup {
-    final Handler handler;
-    final TransportStats stats;
-    final int lowWaterMark;
-    final int highWaterMark;
-    final long idleNanos;
-    final long tickNanos;
+public class ConnectionGroup {
+    public final Handler handler;
+    public final TransportStats stats;
+    public final int lowWaterMark;
+    public final int highWaterMark;
+    public final long idleNanos;
+    public final long tickNanos;
 
-    NioGroup(Handler handler, TransportStats stats, int lowWaterMark, int highWaterMark, Duration idle, Duration tick) {
+    public ConnectionGroup(Handler handler, TransportStats stats, int lowWaterMark, int highWaterMark, Duration idle, Duration tick) {
         this.handler = handler;
         this.stats = stats;
         this.lowWaterMark = lowWaterMark;
@@ -27,7 +28,7 @@ class NioGroup {
     }
 
     /** How often the owning loop must sweep for idle timeouts and ticks, or 0 for never. */
-    long sweepNanos() {
+    public long sweepNanos() {
         long s = Long.MAX_VALUE;
         // A quarter of the idle timeout bounds how late a timeout fires, within [10 ms, 1 s].
         if (idleNanos > 0) s = Math.clamp(idleNanos / 4, 10_000_000L, 1_000_000_000L);
@@ -35,14 +36,14 @@ class NioGroup {
         return s == Long.MAX_VALUE ? 0 : s;
     }
 
-    void opened(NioConnection c) {
+    public void opened(Connection c) {
         stats.accepted.increment();
     }
 
-    void closed(NioConnection c) {
+    public void closed(Connection c) {
         stats.closed.increment();
     }
 
-    void shutdownRequested() {
+    public void shutdownRequested() {
     }
 }

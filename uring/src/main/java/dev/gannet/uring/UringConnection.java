@@ -1,0 +1,637 @@
+package dev.gannet.uring;
+
+import dev.gannet.buffer.OutboundBuffer;
+import dev.gannet.engine.CloseLog;
+import dev.gannet.engine.ConnectionGroup;
+import dev.gannet.engine.ConnectionEvent;
+import dev.gannet.transport.Action;
+import dev.gannet.transport.Connection;
+import dev.gannet.transport.Handler;
+
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A connection on an io_uring loop. Input comes from one multishot receive that picks buffers from the loop's
+ * buffer ring; output goes out as one send (or gathering sendmsg) at a time from the outbound buffer. Every field
+ * is the loop thread's; public methods called elsewhere re-enter through the loop.
+ *
+ * <p>Memory safety under cancellation: the kernel reads a send's chunks until its completion arrives, so the
+ * chunks go back to the pool only then; and the descriptor is closed, and the slot freed, only when every
+ * operation on it has completed (a close cancels the receive and waits for the send).
+ */
+final class UringConnection implements Connection, UringLoop.Owner {
+    private static final AtomicLong IDS = new AtomicLong(1L << 40);
+    static final int MAX_INBOUND = 64 * 1024 * 1024;
+    private static final int MAX_GATHER = UringLoop.SendScratch.IOV;
+    private static final int REDELIVERY = 64 * 1024;
+
+    private final long id = IDS.incrementAndGet();
+    private final long openedAt = System.nanoTime();
+    final UringLoop loop;
+    private final int fd;
+    private final int slot;
+    private final ConnectionGroup group;
+    private final Handler handler;
+    private final OutboundBuffer out;
+    private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
+    private final long[] addresses = new long[MAX_GATHER];
+    private ByteBuffer inbound;
+    private Object context;
+    private boolean writable = true;
+    private boolean readPaused;
+    private boolean inputClosed;
+    private boolean closing;
+    private boolean outputShutdownRequested;
+    private boolean outputShut;
+    private boolean flushQueued;
+    private boolean closed;
+    private boolean recvArmed;
+    private boolean recvStarved;
+    /** Cancels submitted whose completions have not come. */
+    private int cancels;
+    private int sendInFlight;
+    private boolean released;
+    private Throwable closeCause;
+    private Throwable handlerBug;
+    private long lastActivity;
+    private long nextTick;
+    private SocketAddress remote;
+    private SocketAddress local;
+    UringConnection prev;
+    UringConnection next;
+
+    UringConnection(UringLoop loop, int fd, ConnectionGroup group) {
+        this.loop = loop;
+        this.fd = fd;
+        this.group = group;
+        this.handler = group.handler;
+        this.out = new OutboundBuffer(loop.pool);
+        this.slot = loop.allocate(this);
+    }
+
+    /** Joins the loop, calls {@link Handler#onOpen} and starts receiving. Runs on the loop. */
+    void open() {
+        lastActivity = loop.now;
+        nextTick = loop.now + group.tickNanos;
+        loop.add(this, group.sweepNanos());
+        group.opened(this);
+        callback(ON_OPEN);
+        updateReceive();
+    }
+
+    private static final int ON_OPEN = 0, ON_END_OF_INPUT = 1, ON_TICK = 2, ON_DRAIN = 3;
+
+    private void callback(int which) {
+        Action a;
+        try {
+            a = switch (which) {
+                case ON_OPEN -> handler.onOpen(this);
+                case ON_END_OF_INPUT -> handler.onEndOfInput(this);
+                case ON_TICK -> handler.onTick(this);
+                default -> handler.onDrain(this);
+            };
+        } catch (Throwable t) {
+            handlerFailed(t);
+            return;
+        }
+        apply(a);
+    }
+
+    // ---- completions ------------------------------------------------------------------------------------------
+
+    @Override
+    public void complete(int op, int res, int flags) {
+        switch (op) {
+            case UringLoop.OP_RECV -> received(res, flags);
+            case UringLoop.OP_SEND -> sent(res);
+            case UringLoop.OP_CANCEL -> cancels--;
+            default -> { }
+        }
+        if (closed) releaseIfIdle();
+    }
+
+    private void received(int res, int flags) {
+        if ((flags & Ring.CQE_F_MORE) == 0) recvArmed = false;
+        if (res > 0) {
+            ByteBuffer data = loop.buffers.filled(flags >>> 16, res);
+            try {
+                if (!closed) deliver(data);
+            } finally {
+                loop.buffers.recycle(flags >>> 16);
+            }
+        } else if (res == 0) {
+            if (!closed) endOfInput();
+        } else if (res == -Sockets.ENOBUFS) {
+            // The buffer ring ran dry: try again once this turn has given buffers back.
+            recvStarved = true;
+            loop.recvStarved();
+        } else if (res != -Sockets.ECANCELED && !closed) {
+            abort(Sockets.exception("recv", -res));
+            return;
+        }
+        if (!closed) updateReceive();
+    }
+
+    /** Hands newly received bytes to the handler, after any it left unconsumed, or keeps them while paused. */
+    private void deliver(ByteBuffer data) {
+        lastActivity = loop.now;
+        group.stats.bytesRead.add(data.remaining());
+        if (!wantsRead() || (inbound != null && inbound.position() > 0)) {
+            append(data);
+            if (wantsRead()) redeliver();
+            return;
+        }
+        Action a;
+        try {
+            a = handler.onData(this, data);
+        } catch (Throwable t) {
+            handlerFailed(t);
+            return;
+        }
+        if (!closed && data.hasRemaining()) append(data);
+        apply(a);
+        if (flushQueued) flushFromLoop();
+    }
+
+    private void append(ByteBuffer data) {
+        int need = data.remaining();
+        if (inbound == null) {
+            inbound = loop.pool.acquire(Math.max(need * 2, 4096));
+        } else if (inbound.remaining() < need) {
+            if (inbound.position() + need > MAX_INBOUND) {
+                abort(new IOException("more than " + MAX_INBOUND + " bytes of input left unconsumed"));
+                return;
+            }
+            ByteBuffer bigger = loop.pool.acquire(Math.max(inbound.capacity() * 2, inbound.position() + need));
+            bigger.put(inbound.flip());
+            loop.pool.release(inbound);
+            inbound = bigger;
+        }
+        inbound.put(data);
+    }
+
+    /**
+     * Hands kept input to the handler, at most {@link #REDELIVERY} bytes at a time: a multishot receive may have
+     * kept a lot while reading was off, and one read's worth is what a handler gets on the other engines too.
+     */
+    private void redeliver() {
+        if (inbound == null || inbound.position() == 0 || !wantsRead()) return;
+        ByteBuffer buf = inbound.flip();
+        int end = buf.limit();
+        if (buf.remaining() > REDELIVERY) buf.limit(REDELIVERY);
+        Action a;
+        try {
+            a = handler.onData(this, buf);
+        } catch (Throwable t) {
+            handlerFailed(t);
+            return;
+        }
+        if (!closed && inbound == buf) {
+            buf.limit(end);
+            if (buf.hasRemaining()) {
+                buf.compact();
+            } else {
+                loop.pool.release(buf);
+                inbound = null;
+            }
+        }
+        apply(a);
+        if (flushQueued) flushFromLoop();
+        redeliverLater();
+    }
+
+    private void redeliverLater() {
+        if (inbound != null && inbound.position() > 0 && wantsRead()) loop.execute(this::redeliver);
+    }
+
+    private void endOfInput() {
+        inputClosed = true;
+        callback(ON_END_OF_INPUT);
+    }
+
+    private boolean wantsRead() {
+        return !closed && !closing && !inputClosed && !readPaused && writable;
+    }
+
+    /** Arms the multishot receive when input is wanted, or cancels it when not. */
+    private void updateReceive() {
+        if (closed) return;
+        try {
+            if (wantsRead()) {
+                if (!recvArmed && !recvStarved) {
+                    loop.ring.prep(Ring.OP_RECV, Ring.SQE_BUFFER_SELECT, Ring.RECV_MULTISHOT, fd, 0, 0, 0, 0,
+                            loop.userData(slot, UringLoop.OP_RECV), loop.buffers.group);
+                    recvArmed = true;
+                }
+            } else if (recvArmed && cancels == 0) {
+                cancelReceive();
+            }
+        } catch (IOException e) {
+            abort(e);
+        }
+    }
+
+    private void cancelReceive() throws IOException {
+        loop.ring.prep(Ring.OP_ASYNC_CANCEL, 0, 0, -1, 0, loop.userData(slot, UringLoop.OP_RECV), 0, 0,
+                loop.userData(slot, UringLoop.OP_CANCEL), 0);
+        cancels++;
+    }
+
+    void rearmIfStarved() {
+        if (recvStarved) {
+            recvStarved = false;
+            updateReceive();
+        }
+    }
+
+    private void sent(int res) {
+        sendInFlight = 0;
+        if (res < 0) {
+            if (!closed) abort(Sockets.exception("send", -res));
+            return;
+        }
+        out.sent(res);
+        group.stats.bytesWritten.add(res);
+        lastActivity = loop.now;
+        if (!closed) flushFromLoop();
+    }
+
+    // ---- output -----------------------------------------------------------------------------------------------
+
+    @Override
+    public void write(ByteBuffer src) {
+        if (!loop.inLoop()) {
+            ByteBuffer copy = ByteBuffer.allocate(src.remaining()).put(src).flip();
+            loop.execute(() -> write(copy));
+            return;
+        }
+        if (closed || outputShutdownRequested) {
+            src.position(src.limit());
+            return;
+        }
+        out.append(src);
+        afterAppend();
+    }
+
+    @Override
+    public void write(byte[] src, int offset, int length) {
+        if (!loop.inLoop()) {
+            write(ByteBuffer.wrap(src, offset, length));
+            return;
+        }
+        if (closed || outputShutdownRequested) return;
+        out.append(src, offset, length);
+        afterAppend();
+    }
+
+    @Override
+    public void sendFile(FileChannel file, long position, long count, Runnable onSent) {
+        if (!loop.inLoop()) {
+            loop.execute(() -> sendFile(file, position, count, onSent));
+            return;
+        }
+        if (closed || outputShutdownRequested) return;
+        out.appendFile(file, position, count, onSent);
+        afterAppend();
+    }
+
+    private void afterAppend() {
+        if (!flushQueued) {
+            flushQueued = true;
+            loop.flushLater(this);
+        }
+        if (writable && out.pending() > group.highWaterMark) {
+            writable = false;
+            updateReceive();
+            notifyWritability(false);
+        }
+    }
+
+    @Override
+    public void flush() {
+        if (!loop.inLoop()) loop.execute(this::flushFromLoop);
+        else flushFromLoop();
+    }
+
+    /** Starts the next send if none is in flight; finishes a close or half-close once everything went. */
+    void flushFromLoop() {
+        flushQueued = false;
+        if (closed || sendInFlight > 0) return;
+        try {
+            while (out.headIsFile()) {
+                // Files go through a pooled chunk here; the kernel then sends it like any other output.
+                if (out.fileToChunk(OutboundBuffer.CHUNK) > 0) break;
+            }
+            if (!out.isEmpty()) {
+                startSend();
+                return;
+            }
+        } catch (IOException e) {
+            abort(e);
+            return;
+        }
+        if (closing) {
+            closeNow(closeCause);
+            return;
+        }
+        if (outputShutdownRequested && !outputShut) {
+            outputShut = true;
+            try {
+                Sockets.shutdown(fd, Sockets.SHUT_WR);
+            } catch (IOException e) {
+                abort(e);
+                return;
+            }
+        }
+        if (!writable && out.pending() <= group.lowWaterMark) {
+            writable = true;
+            updateReceive();
+            notifyWritability(true);
+            redeliverLater();
+        }
+    }
+
+    private void startSend() throws IOException {
+        int n = out.leadingChunks(gather, MAX_GATHER);
+        long userData = loop.userData(slot, UringLoop.OP_SEND);
+        long msghdr = 0;
+        for (int i = 0; i < n; i++) addresses[i] = Native.address(gather[i]);
+        if (n > 1) msghdr = loop.scratch.msghdr(gather, n, addresses);
+        if (msghdr != 0) {
+            loop.ring.prep(Ring.OP_SENDMSG, 0, 0, fd, 0, msghdr, 0, Ring.MSG_NOSIGNAL, userData, 0);
+        } else {
+            loop.ring.prep(Ring.OP_SEND, 0, 0, fd, 0, addresses[0], gather[0].position(), Ring.MSG_NOSIGNAL,
+                    userData, 0);
+        }
+        for (int i = 0; i < n; i++) gather[i] = null;
+        sendInFlight = 1;
+        // Over the low-water mark still: the handler hears "writable" only once the kernel took enough.
+        if (!writable && out.pending() <= group.lowWaterMark) {
+            writable = true;
+            updateReceive();
+            notifyWritability(true);
+            redeliverLater();
+        }
+    }
+
+    private void notifyWritability(boolean w) {
+        try {
+            handler.onWritabilityChanged(this, w);
+        } catch (Throwable t) {
+            handlerFailed(t);
+        }
+    }
+
+    @Override
+    public boolean isWritable() {
+        return writable;
+    }
+
+    @Override
+    public long pendingOutputBytes() {
+        return out.pending();
+    }
+
+    @Override
+    public void pauseReading() {
+        if (!loop.inLoop()) {
+            loop.execute(this::pauseReading);
+            return;
+        }
+        readPaused = true;
+        updateReceive();
+    }
+
+    @Override
+    public void resumeReading() {
+        if (!loop.inLoop()) {
+            loop.execute(this::resumeReading);
+            return;
+        }
+        readPaused = false;
+        updateReceive();
+        redeliverLater();
+    }
+
+    // ---- closing ----------------------------------------------------------------------------------------------
+
+    void apply(Action a) {
+        switch (a) {
+            case KEEP -> { }
+            case CLOSE -> close();
+            case SHUTDOWN -> {
+                close();
+                group.shutdownRequested();
+            }
+        }
+    }
+
+    private void handlerFailed(Throwable t) {
+        if (t instanceof IOException) {
+            closeCause = t;
+            inputClosed = true;
+            close();
+        } else {
+            group.stats.handlerErrors.increment();
+            CloseLog.handlerFailed(id, t);
+            handlerBug = t;
+            abort(t);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!loop.inLoop()) {
+            loop.execute(this::close);
+            return;
+        }
+        if (closed || closing) return;
+        if (out.isEmpty() && sendInFlight == 0) {
+            closeNow(closeCause);
+        } else {
+            closing = true;
+            updateReceive();
+            if (!flushQueued) {
+                flushQueued = true;
+                loop.flushLater(this);
+            }
+        }
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        if (!loop.inLoop()) {
+            loop.execute(() -> abort(cause));
+            return;
+        }
+        if (closed) return;
+        try {
+            Sockets.setLinger(fd, true, 0);
+        } catch (IOException ignored) {
+            // a reset is best effort; the close is what matters
+        }
+        closeNow(cause);
+    }
+
+    @Override
+    public void shutdownOutput() {
+        if (!loop.inLoop()) {
+            loop.execute(this::shutdownOutput);
+            return;
+        }
+        if (closed || outputShutdownRequested) return;
+        outputShutdownRequested = true;
+        if (!flushQueued) {
+            flushQueued = true;
+            loop.flushLater(this);
+        }
+    }
+
+    /**
+     * Closed for the handler now; the descriptor and slot wait for the last completion. A receive in flight is
+     * cancelled; a send in flight is waited for, since the kernel may be reading its chunks.
+     */
+    private void closeNow(Throwable cause) {
+        if (closed) return;
+        ConnectionEvent.closed(UringEngine.NAME, this, openedAt, cause);
+        closed = true;
+        if (recvArmed || sendInFlight > 0) {
+            try {
+                // Everything on this descriptor at once: the receive, and a send a peer that does not read holds up.
+                loop.ring.prep(Ring.OP_ASYNC_CANCEL, 0, 0, fd, 0, 0, 0, Ring.ASYNC_CANCEL_FD | Ring.ASYNC_CANCEL_ALL,
+                        loop.userData(slot, UringLoop.OP_CANCEL), 0);
+                cancels++;
+            } catch (IOException e) {
+                // the ring itself failed: the loop is going down and will close the descriptor
+            }
+        }
+        if (inbound != null) {
+            loop.pool.release(inbound);
+            inbound = null;
+        }
+        loop.remove(this);
+        if (cause instanceof IOException && !(cause instanceof IdleTimeoutException)) group.stats.errors.increment();
+        if (cause != handlerBug) CloseLog.closed(id, cause);
+        group.closed(this);
+        try {
+            handler.onClose(this, cause);
+        } catch (Throwable t) {
+            group.stats.handlerErrors.increment();
+            CloseLog.handlerFailed(id, t);
+        }
+        releaseIfIdle();
+    }
+
+    /** Once nothing is in flight: return the output chunks, close the descriptor, free the slot. */
+    private void releaseIfIdle() {
+        if (released || recvArmed || cancels > 0 || sendInFlight > 0) return;
+        released = true;
+        out.release();
+        Native.close(fd);
+        loop.free(slot);
+    }
+
+    @Override
+    public void loopEnding() {
+        abort(null);
+    }
+
+    /** The ring is gone, so nothing can still be in flight: release what a pending completion was holding. */
+    void releaseAfterRing() {
+        if (released) return;
+        recvArmed = false;
+        cancels = 0;
+        sendInFlight = 0;
+        if (closed) releaseIfIdle();
+    }
+
+    void sweep(long now) {
+        if (closed) return;
+        if (group.idleNanos > 0 && now - lastActivity >= group.idleNanos) {
+            group.stats.idleTimeouts.increment();
+            abort(new IdleTimeoutException(Duration.ofNanos(group.idleNanos)));
+            return;
+        }
+        if (group.tickNanos > 0 && now - nextTick >= 0) {
+            nextTick = now + group.tickNanos;
+            callback(ON_TICK);
+        }
+    }
+
+    void drain() {
+        if (!closed) callback(ON_DRAIN);
+    }
+
+    // ---- the rest of Connection -------------------------------------------------------------------------------
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public long eventTime() {
+        long t = loop.busySince;
+        return t != 0 && loop.inLoop() ? t : System.nanoTime();
+    }
+
+    @Override
+    public SocketAddress remoteAddress() {
+        if (remote == null && !released) {
+            try {
+                remote = Sockets.remoteAddress(fd);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        return remote;
+    }
+
+    @Override
+    public SocketAddress localAddress() {
+        if (local == null && !released) {
+            try {
+                local = Sockets.localAddress(fd);
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        return local;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T context() {
+        return (T) context;
+    }
+
+    @Override
+    public void context(Object context) {
+        this.context = context;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        loop.execute(task);
+    }
+
+    @Override
+    public Cancellable schedule(Runnable task, Duration delay) {
+        return loop.schedule(task, delay.toNanos());
+    }
+
+    @Override
+    public String toString() {
+        return "uring-connection-" + id;
+    }
+}
