@@ -24,6 +24,11 @@ public interface Engine {
         return true;
     }
 
+    /** Why {@link #isAvailable()} is false, in one line for the log, or null. */
+    default String unavailableReason() {
+        return isAvailable() ? null : "not available on this machine";
+    }
+
     /** Binds and starts a server; the returned server is accepting. */
     Server bind(ServerConfig config, Handler handler) throws java.io.IOException;
 

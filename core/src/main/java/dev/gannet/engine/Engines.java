@@ -25,16 +25,31 @@ public final class Engines {
         return Map.copyOf(m);
     }
 
-    /** The engine called {@code name}, or the best available one for {@code auto}. */
+    /**
+     * The engine called {@code name}, or the best available one for {@code auto}: io_uring where it runs, else nio.
+     * An engine that cannot run here (io_uring on an old kernel, under seccomp, or with
+     * {@code kernel.io_uring_disabled}) falls back to nio, with one log line saying why.
+     */
     public static Engine get(String name) {
-        if (name == null || name.equals("auto")) {
-            Engine uring = ENGINES.get("io_uring");
-            return uring != null && uring.isAvailable() ? uring : NioEngine.INSTANCE;
+        boolean auto = name == null || name.equals("auto");
+        Engine e = ENGINES.get(auto ? "io_uring" : name);
+        if (e == null) {
+            if (auto) return NioEngine.INSTANCE;
+            throw new IllegalArgumentException("unknown engine '" + name + "'; known: auto, " + String.join(", ", ENGINES.keySet()));
         }
-        Engine e = ENGINES.get(name);
-        if (e == null) throw new IllegalArgumentException("unknown engine '" + name + "'; known: auto, " + String.join(", ", ENGINES.keySet()));
-        if (!e.isAvailable()) throw new IllegalStateException("engine '" + name + "' is not available on this machine");
+        if (!e.isAvailable()) {
+            fellBack(e, auto);
+            return NioEngine.INSTANCE;
+        }
         return e;
+    }
+
+    private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static void fellBack(Engine e, boolean auto) {
+        if (!WARNED.add(e.name())) return;
+        System.getLogger(Engines.class.getName()).log(auto ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                "engine " + e.name() + " unavailable (" + e.unavailableReason() + "); using nio");
     }
 
     public static Iterable<String> names() {

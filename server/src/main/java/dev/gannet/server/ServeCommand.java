@@ -27,7 +27,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "${env:HOST:-0.0.0.0}", description = "address to bind (env HOST)")
     String host;
 
-    @Option(names = "--engine", defaultValue = "${env:GANNET_ENGINE:-auto}", description = "nio, vthread or auto (env GANNET_ENGINE)")
+    @Option(names = "--engine", defaultValue = "${env:GANNET_ENGINE:-auto}", description = "nio, vthread, io_uring or auto: io_uring where the kernel allows, else nio (env GANNET_ENGINE)")
     String engine;
 
     @Option(names = "--threads", defaultValue = "${env:GANNET_THREADS:-0}",

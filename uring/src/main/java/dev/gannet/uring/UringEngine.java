@@ -44,6 +44,11 @@ public final class UringEngine implements Engine {
     }
 
     @Override
+    public String unavailableReason() {
+        return Uring.unavailableReason();
+    }
+
+    @Override
     public Server bind(ServerConfig config, Handler handler) throws IOException {
         return UringServer.start(config, handler);
     }
