@@ -102,17 +102,27 @@ final class EchoReport {
     }
 
     /** The comparison line under each table, when both sides have results. */
+    /** The comparisons the goals are read from, each when both sides ran. */
     private static Optional<String> ratio(List<Run> runs, int size) {
-        List<Run> ours = pick(runs, OURS, size).runs();
-        List<Run> peer = pick(runs, PEER, size).runs();
+        List<String> lines = new ArrayList<>();
+        compare(runs, size, OURS, PEER, "Gannet nio vs Netty epoll").ifPresent(lines::add);
+        compare(runs, size, "gannet-io_uring", OURS, "Gannet io_uring vs Gannet nio").ifPresent(lines::add);
+        compare(runs, size, "gannet-io_uring", "netty-io_uring", "Gannet io_uring vs Netty io_uring")
+                .ifPresent(lines::add);
+        return lines.isEmpty() ? Optional.empty() : Optional.of(String.join("\n\n", lines));
+    }
+
+    private static Optional<String> compare(List<Run> runs, int size, String a, String b, String label) {
+        List<Run> ours = pick(runs, a, size).runs();
+        List<Run> peer = pick(runs, b, size).runs();
         if (ours.isEmpty() || peer.isEmpty()) {
             return Optional.empty();
         }
         double rate = Medians.of(ours, Run::rate) / Medians.of(peer, Run::rate);
         double cpu = Medians.of(ours, Run::cpuPerMillion) / Medians.of(peer, Run::cpuPerMillion);
         return Optional.of(String.format(Locale.ROOT,
-                "Gannet nio vs Netty epoll: msgs/s ratio %.2f× (higher is better), server CPU per message ratio "
-                        + "%.2f× (lower is better).", rate, cpu));
+                "%s: msgs/s ratio %.2f× (higher is better), server CPU per message ratio %.2f× (lower is better).",
+                label, rate, cpu));
     }
 
     /** One line for stderr after each run. */

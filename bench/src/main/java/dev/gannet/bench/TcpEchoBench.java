@@ -73,8 +73,10 @@ final class TcpEchoBench implements Bench {
 
     static final List<Contender> CONTENDERS = List.of(
             gannet("nio"),
+            gannet("io_uring"),
             gannet("vthread"),
             netty("epoll"),
+            netty("io_uring"),
             netty("nio"));
 
     private static Contender gannet(String engine) {

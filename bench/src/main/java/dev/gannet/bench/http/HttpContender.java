@@ -35,6 +35,7 @@ record HttpContender(String name, boolean gannet, List<String> jvmFlags, String 
     static final List<HttpContender> ALL = List.of(
             // The flags `./gannet serve` runs with by default: nothing hand-picked for the bench.
             new HttpContender("gannet", true, ChildProcesses.gannetFlags(), GANNET_MAIN, "nio"),
+            new HttpContender("gannet-io_uring", true, ChildProcesses.gannetFlags(), GANNET_MAIN, "io_uring"),
             new HttpContender("netty-epoll", false, NETTY_FLAGS, NettyHttpServer.class.getName(), "epoll"),
             new HttpContender("netty-io_uring", false, NETTY_FLAGS, NettyHttpServer.class.getName(), "io_uring"),
             new HttpContender("vertx", false, VERTX_FLAGS, VertxHttpServer.class.getName(), "epoll"));

@@ -121,30 +121,33 @@ final class HttpReport {
 
     /** The headline: per workload, Gannet's CPU per request against the most frugal peer's. */
     private static void summary(StringBuilder md, List<HttpRun> runs, HttpBench.Settings s) {
-        if (s.contenders.stream().noneMatch(c -> c.name().equals(OURS))) {
-            return;
+        for (HttpContender c : s.contenders) {
+            if (c.gannet()) summary(md, runs, s, c.name());
         }
-        md.append("### Gannet against the best peer\n\n");
+    }
+
+    private static void summary(StringBuilder md, List<HttpRun> runs, HttpBench.Settings s, String ours) {
+        md.append("### ").append(ours.equals(OURS) ? "Gannet (nio)" : ours).append(" against the best peer\n\n");
         md.append("The best peer is the one with the least server CPU per request on that workload. Ratios below 1 "
                 + "favour Gannet for CPU; above 1 favour it for requests/s.\n\n");
         md.append("| workload | gannet req/s | gannet CPU-s/M | best peer | peer req/s | peer CPU-s/M "
                 + "| CPU per request ratio | req/s ratio |\n");
         md.append("|---|---:|---:|---|---:|---:|---:|---:|\n");
         for (HttpWorkload w : s.workloads) {
-            List<HttpRun> ours = pick(runs, OURS, w).runs();
+            List<HttpRun> mine = pick(runs, ours, w).runs();
             Optional<String> best = bestPeer(runs, w, s);
-            if (ours.isEmpty() || best.isEmpty()) {
+            if (mine.isEmpty() || best.isEmpty()) {
                 md.append("| ").append(w.key).append(" | ")
-                        .append(ours.isEmpty() ? "failed" : grouped(Medians.of(ours, HttpRun::rate)))
+                        .append(mine.isEmpty() ? "failed" : grouped(Medians.of(mine, HttpRun::rate)))
                         .append(" | | ").append(best.orElse("—")).append(" | | | — | — |\n");
                 continue;
             }
             List<HttpRun> peer = pick(runs, best.get(), w).runs();
-            double ourCpu = Medians.of(ours, HttpRun::cpuPerMillion);
+            double ourCpu = Medians.of(mine, HttpRun::cpuPerMillion);
             double peerCpu = Medians.of(peer, HttpRun::cpuPerMillion);
             md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %s | %s | %.2f | **%.2f×** | %.2f× |%n", w.key,
-                    grouped(Medians.of(ours, HttpRun::rate)), ourCpu, best.get(), grouped(Medians.of(peer, HttpRun::rate)),
-                    peerCpu, ourCpu / peerCpu, Medians.of(ours, HttpRun::rate) / Medians.of(peer, HttpRun::rate)));
+                    grouped(Medians.of(mine, HttpRun::rate)), ourCpu, best.get(), grouped(Medians.of(peer, HttpRun::rate)),
+                    peerCpu, ourCpu / peerCpu, Medians.of(mine, HttpRun::rate) / Medians.of(peer, HttpRun::rate)));
         }
         md.append('\n');
     }
@@ -165,8 +168,8 @@ final class HttpReport {
 
     private static Optional<String> bestPeer(List<HttpRun> runs, HttpWorkload w, HttpBench.Settings s) {
         return s.contenders.stream()
+                .filter(c -> !c.gannet())
                 .map(HttpContender::name)
-                .filter(n -> !n.equals(OURS))
                 .filter(n -> !pick(runs, n, w).runs().isEmpty())
                 .min(Comparator.comparingDouble(n -> Medians.of(pick(runs, n, w).runs(), HttpRun::cpuPerMillion)));
     }

@@ -16,6 +16,9 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
 import java.net.InetSocketAddress;
 
 /**
@@ -41,7 +44,7 @@ public final class NettyEchoServer {
             }
         }
         if (args.length % 2 != 0 || port <= 0) {
-            fail("usage: NettyEchoServer --transport epoll|nio --port P");
+            fail("usage: NettyEchoServer --transport epoll|io_uring|nio --port P");
         }
 
         IoHandlerFactory ioHandler;
@@ -53,12 +56,17 @@ public final class NettyEchoServer {
                 ioHandler = EpollIoHandler.newFactory();
                 channelType = EpollServerSocketChannel.class;
             }
+            case "io_uring" -> {
+                IoUring.ensureAvailability();
+                ioHandler = IoUringIoHandler.newFactory();
+                channelType = IoUringServerSocketChannel.class;
+            }
             case "nio" -> {
                 ioHandler = NioIoHandler.newFactory();
                 channelType = NioServerSocketChannel.class;
             }
             default -> {
-                fail("unknown transport " + transport + " (epoll or nio)");
+                fail("unknown transport " + transport + " (epoll, io_uring or nio)");
                 return;
             }
         }
