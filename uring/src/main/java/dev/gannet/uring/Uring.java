@@ -5,7 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Whether this JVM on this kernel can run the io_uring engine, decided once: libc linked with native access, the
+ * Whether this JVM on this kernel can run the io_uring engine, decided once: libc linked with native access (and
+ * the {@code sun.nio.ch} export, to read a listening channel's descriptor), the
  * sysctl {@code kernel.io_uring_disabled} not set against us, a ring that opens (seccomp and old kernels fail
  * here), the extended wait argument, and every opcode the engine uses.
  */
@@ -31,6 +32,10 @@ public final class Uring {
     private static String check() {
         if (Native.UNAVAILABLE != null) return Native.UNAVAILABLE;
         if (Sockets.unavailableReason() != null) return Sockets.unavailableReason();
+        // The listening sockets are the JDK's (all listen options work as on nio); the ring needs their descriptors.
+        if (!dev.gannet.transport.NativeSocketOptions.isAvailable()) {
+            return dev.gannet.transport.NativeSocketOptions.unavailableReason();
+        }
         try {
             String disabled = Files.readString(Path.of("/proc/sys/kernel/io_uring_disabled")).trim();
             if (disabled.equals("2")) return "io_uring is disabled (kernel.io_uring_disabled = 2)";
