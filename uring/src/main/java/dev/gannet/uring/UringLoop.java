@@ -63,7 +63,8 @@ final class UringLoop implements Runnable {
     private int[] freeSlots = new int[256];
     private int freeCount;
     private int nextSlot;
-    private int slotsInUse;
+    /** Slots whose operations have not all completed; volatile for tests and stats, written once per connection. */
+    private volatile int slotsInUse;
     private UringConnection[] flushQueue = new UringConnection[64];
     private int flushCount;
     /** The connections of this loop, for sweeps and closing. */
@@ -158,6 +159,10 @@ final class UringLoop implements Runnable {
         generations[slot] = (generations[slot] + 1) & 0xFFFFFF;
         if (freeCount == freeSlots.length) freeSlots = java.util.Arrays.copyOf(freeSlots, freeCount * 2);
         freeSlots[freeCount++] = slot;
+    }
+
+    int slotsInUse() {
+        return slotsInUse;
     }
 
     long userData(int slot, int op) {

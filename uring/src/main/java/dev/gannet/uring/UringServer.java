@@ -121,6 +121,20 @@ final class UringServer extends ServerBase {
         if (isDraining()) c.drain();
     }
 
+    /** Slots in use over all loops: listeners plus connections (or their cancellations) not yet released. */
+    int slotsInUse() {
+        int n = 0;
+        for (UringLoop l : loops) n += l.slotsInUse();
+        return n;
+    }
+
+    /** Receive buffers handed to handlers and not yet given back, over all loops. */
+    int buffersOut() {
+        int n = 0;
+        for (UringLoop l : loops) n += l.buffers.outstanding();
+        return n;
+    }
+
     @Override
     public List<LoopStats> loops() {
         List<LoopStats> out = new ArrayList<>(loops.length);
