@@ -31,6 +31,7 @@ public final class Ring implements AutoCloseable {
     public static final int OP_SEND = 26;
     public static final int OP_RECV = 27;
     public static final int OP_SPLICE = 30;
+    public static final int OP_FILES_UPDATE = 20;
     public static final int OP_SHUTDOWN = 34;
     public static final int OP_SEND_ZC = 47;
 
@@ -50,6 +51,7 @@ public final class Ring implements AutoCloseable {
     public static final int FEAT_EXT_ARG = 1 << 8;
 
     // Submission entry flags, ioprio bits and per-op flags.
+    public static final int SQE_FIXED_FILE = 1;
     public static final int SQE_IO_LINK = 1 << 2;
     public static final int SQE_BUFFER_SELECT = 1 << 5;
     public static final int SQE_CQE_SKIP_SUCCESS = 1 << 6;
@@ -59,6 +61,7 @@ public final class Ring implements AutoCloseable {
     public static final int POLL_ADD_MULTI = 1;
     public static final int ASYNC_CANCEL_ALL = 1;
     public static final int ASYNC_CANCEL_FD = 1 << 1;
+    public static final int ASYNC_CANCEL_FD_FIXED = 1 << 3;
     /** send(2) flag: a peer that went away gives EPIPE, not a SIGPIPE. */
     public static final int MSG_NOSIGNAL = 0x4000;
 

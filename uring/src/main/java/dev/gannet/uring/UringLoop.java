@@ -33,7 +33,14 @@ final class UringLoop implements Runnable {
     private static final int BUFFER_GROUP = 0;
     private static final int MAX_SLOTS = 1 << 24;
 
-    static final int OP_RECV = 1, OP_SEND = 2, OP_CANCEL = 3, OP_CONNECT = 4, OP_ACCEPT = 5, OP_WAKE = 6;
+    static final int OP_RECV = 1, OP_SEND = 2, OP_CANCEL = 3, OP_CONNECT = 4, OP_ACCEPT = 5, OP_WAKE = 6, OP_FILES = 7;
+    /** Registered file table size: slots below it use registered files, others their descriptors. */
+    static final int FILE_TABLE = 32768;
+    // Switches for measuring each kernel feature's effect (docs/io_uring.md); all on by default.
+    private static final boolean FIXED_FILES = !"false".equals(System.getProperty("gannet.uring.fixedFiles"));
+    private static final boolean DEFER_TASKRUN = !"false".equals(System.getProperty("gannet.uring.deferTaskrun"));
+    static final boolean MULTISHOT_RECV = !"false".equals(System.getProperty("gannet.uring.multishotRecv"));
+    private static final int REGISTER_FILES2 = 13;
 
     /** What owns a slot: connections, listeners and pending connects. */
     interface Owner {
@@ -54,6 +61,10 @@ final class UringLoop implements Runnable {
     final SendScratch scratch = new SendScratch(arena);
     private int eventFd = -1;
     private final MemorySegment wakeBuffer = arena.allocate(8, 8);
+    /** Descriptors for this turn's file-table updates: the kernel reads them when it takes the entries. */
+    private final MemorySegment fileUpdates = arena.allocate(4L * 1024, 8);
+    private int fileUpdateCount;
+    private boolean fileTable;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
@@ -165,6 +176,41 @@ final class UringLoop implements Runnable {
         return slotsInUse;
     }
 
+    /** Puts {@code fd} in the file table at {@code slot}; false when the table is off or too small. */
+    boolean registerFile(int slot, int fd) {
+        if (!fileTable || slot >= FILE_TABLE) return false;
+        try {
+            updateFile(slot, fd);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Empties {@code slot} in the file table, so closing the descriptor closes the socket. */
+    void unregisterFile(int slot) {
+        try {
+            updateFile(slot, -1);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot clear registered file " + slot, e);
+        }
+    }
+
+    /**
+     * One FILES_UPDATE entry. It runs when the kernel takes it, before the entries after it, so a receive
+     * prepared next already finds the file; only a failure posts a completion.
+     */
+    private void updateFile(int slot, int fd) throws IOException {
+        if (fileUpdateCount == 1024) {
+            ring.submit();
+            fileUpdateCount = 0;
+        }
+        long at = 4L * fileUpdateCount++;
+        fileUpdates.set(ValueLayout.JAVA_INT, at, fd);
+        ring.prep(Ring.OP_FILES_UPDATE, Ring.SQE_CQE_SKIP_SUCCESS, 0, -1, slot, fileUpdates.address() + at, 1, 0,
+                userData(slot, OP_FILES), 0);
+    }
+
     long userData(int slot, int op) {
         return (long) slot << 32 | (long) generations[slot] << 8 | op;
     }
@@ -192,9 +238,22 @@ final class UringLoop implements Runnable {
     }
 
     private void open() throws IOException {
-        ring = Ring.open(RING_ENTRIES, 4, Ring.SETUP_SINGLE_ISSUER | Ring.SETUP_DEFER_TASKRUN | Ring.SETUP_SUBMIT_ALL);
+        ring = Ring.open(RING_ENTRIES, 4, (DEFER_TASKRUN ? Ring.SETUP_SINGLE_ISSUER | Ring.SETUP_DEFER_TASKRUN
+                : Ring.SETUP_COOP_TASKRUN) | Ring.SETUP_SUBMIT_ALL);
         buffers = new BufferRing(ring, BUFFER_GROUP, RECV_BUFFERS, RECV_BUFFER_SIZE);
         eventFd = Sockets.eventfd(0, Sockets.EFD_NONBLOCK | Sockets.EFD_CLOEXEC);
+        if (FIXED_FILES && ring.supports(Ring.OP_FILES_UPDATE)) {
+            try (Arena tmp = Arena.ofConfined()) {
+                // struct io_uring_rsrc_register { u32 nr; u32 flags (SPARSE); u64 resv2; u64 data; u64 tags; }
+                MemorySegment reg = tmp.allocate(32, 8);
+                reg.set(ValueLayout.JAVA_INT, 0, FILE_TABLE);
+                reg.set(ValueLayout.JAVA_INT, 4, 1);
+                ring.register(REGISTER_FILES2, reg.address(), 32);
+                fileTable = true;
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.DEBUG, "no registered file table, using descriptors: " + e.getMessage());
+            }
+        }
         armWake();
     }
 
@@ -212,9 +271,13 @@ final class UringLoop implements Runnable {
             Timer next = timers.peek();
             wait = next == null ? -1 : Math.max(0, next.deadline - System.nanoTime());
         }
-        scratch.reset();
         if (wait == 0) ring.submit();
         else ring.enter(1, wait);
+        if (ring.pending() == 0) {
+            // The kernel took every entry, and with them what they point at: the scratch can be reused.
+            scratch.reset();
+            fileUpdateCount = 0;
+        }
         now = System.nanoTime();
         busySince = now;
         ring.reap(this::complete);
