@@ -156,29 +156,26 @@ public final class OutboundBuffer {
     }
 
     /**
-     * Moves up to {@code max} bytes of the leading file region into a pooled chunk placed in front of it, so an
-     * engine that cannot hand the kernel a file can send it like any chunk. Returns the bytes read (0 when the
-     * region is done, after running its callback).
+     * Maps up to {@code max} bytes of the leading file region, for an engine that sends files from memory (io_uring
+     * sends from the page cache's pages this way: no copy through Java). Returns null, after running the region's
+     * callback, when the region is done.
      */
-    public int fileToChunk(int max) throws IOException {
+    public java.nio.MappedByteBuffer mapHeadFile(int max) throws IOException {
         FileRegion region = (FileRegion) entries.peekFirst();
         if (region.count == 0) {
             entries.pollFirst();
             if (region.onSent != null) region.onSent.run();
-            return 0;
+            return null;
         }
-        ByteBuffer b = pool.acquire(CHUNK);
-        b.limit((int) Math.min(Math.min(max, b.capacity()), region.count));
-        int n = region.file.read(b, region.position);
-        if (n <= 0) {
-            pool.release(b);
-            throw new java.io.EOFException("file ended " + region.count + " bytes before the region did");
-        }
-        b.limit(b.capacity());
+        return region.file.map(FileChannel.MapMode.READ_ONLY, region.position, Math.min(max, region.count));
+    }
+
+    /** {@code n} bytes of the leading file region were sent. */
+    public void fileSent(long n) {
+        FileRegion region = (FileRegion) entries.peekFirst();
         region.position += n;
         region.count -= n;
-        entries.addFirst(b);
-        return n;
+        pending -= n;
     }
 
     /** {@code n} bytes of the leading chunks were sent: drop the chunks done, move the rest of a partial one down. */

@@ -29,6 +29,7 @@ final class UringConnection implements Connection, UringLoop.Owner {
     static final int MAX_INBOUND = 64 * 1024 * 1024;
     private static final int MAX_GATHER = UringLoop.SendScratch.IOV;
     private static final int REDELIVERY = 64 * 1024;
+    private static final int FILE_PIECE = 1024 * 1024;
 
     private final long id = IDS.incrementAndGet();
     private final long openedAt = System.nanoTime();
@@ -57,7 +58,12 @@ final class UringConnection implements Connection, UringLoop.Owner {
     private boolean recvStarved;
     /** Cancels submitted whose completions have not come. */
     private int cancels;
+    /** Completions still to come for the send in flight (a zero-copy send has two). */
     private int sendInFlight;
+    /** The file piece being sent, kept mapped (reachable) until the kernel is done with it. */
+    private java.nio.MappedByteBuffer mapped;
+    /** 0 until decided, then 1 if files go out with SEND_ZC, -1 if not. */
+    private int zeroCopy;
     private boolean released;
     private Throwable closeCause;
     private Throwable handlerBug;
@@ -115,7 +121,7 @@ final class UringConnection implements Connection, UringLoop.Owner {
     public void complete(int op, int res, int flags) {
         switch (op) {
             case UringLoop.OP_RECV -> received(res, flags);
-            case UringLoop.OP_SEND -> sent(res);
+            case UringLoop.OP_SEND -> sent(res, flags);
             case UringLoop.OP_CANCEL -> cancels--;
             case UringLoop.OP_FILES -> {
                 // Only a failure has a completion (success is skipped); the operations on the slot then fail too.
@@ -261,16 +267,29 @@ final class UringConnection implements Connection, UringLoop.Owner {
         }
     }
 
-    private void sent(int res) {
-        sendInFlight = 0;
+    private void sent(int res, int flags) {
+        if ((flags & Ring.CQE_F_NOTIF) != 0) {
+            // SEND_ZC's second completion: the kernel is done with the mapped pages.
+            sendInFlight = 0;
+            mapped = null;
+            if (!closed) flushFromLoop();
+            return;
+        }
+        boolean notificationFollows = (flags & Ring.CQE_F_MORE) != 0;
+        sendInFlight = notificationFollows ? 1 : 0;
         if (res < 0) {
             if (!closed) abort(Sockets.exception("send", -res));
             return;
         }
-        out.sent(res);
+        if (mapped != null) {
+            out.fileSent(res);
+            if (!notificationFollows) mapped = null;
+        } else {
+            out.sent(res);
+        }
         group.stats.bytesWritten.add(res);
         lastActivity = loop.now;
-        if (!closed) flushFromLoop();
+        if (!closed && sendInFlight == 0) flushFromLoop();
     }
 
     // ---- output -----------------------------------------------------------------------------------------------
@@ -336,8 +355,11 @@ final class UringConnection implements Connection, UringLoop.Owner {
         if (closed || sendInFlight > 0) return;
         try {
             while (out.headIsFile()) {
-                // Files go through a pooled chunk here; the kernel then sends it like any other output.
-                if (out.fileToChunk(OutboundBuffer.CHUNK) > 0) break;
+                java.nio.MappedByteBuffer piece = out.mapHeadFile(FILE_PIECE);
+                if (piece != null) {
+                    sendFilePiece(piece);
+                    return;
+                }
             }
             if (!out.isEmpty()) {
                 startSend();
@@ -366,6 +388,32 @@ final class UringConnection implements Connection, UringLoop.Owner {
             notifyWritability(true);
             redeliverLater();
         }
+    }
+
+    /**
+     * Sends a mapped piece of a file: from the page cache's pages, with no copy through Java. With SEND_ZC (off
+     * loopback, where the kernel would copy anyway) not even the kernel copies; the pages stay mapped until its
+     * notification completion.
+     */
+    private void sendFilePiece(java.nio.MappedByteBuffer piece) throws IOException {
+        mapped = piece;
+        boolean zc = zeroCopy();
+        loop.ring.prep(zc ? Ring.OP_SEND_ZC : Ring.OP_SEND, fileFlag, 0, target, 0, Native.address(piece),
+                piece.remaining(), Ring.MSG_NOSIGNAL, loop.userData(slot, UringLoop.OP_SEND), 0);
+        sendInFlight = 1;
+    }
+
+    /** Whether files go out with SEND_ZC: on request, or by default where the peer is not on this host. */
+    private boolean zeroCopy() {
+        if (zeroCopy == 0) {
+            boolean yes = loop.ring.supports(Ring.OP_SEND_ZC) && switch (UringLoop.sendZc()) {
+                case "always" -> true;
+                case "never" -> false;
+                default -> remoteAddress() instanceof java.net.InetSocketAddress a && !a.getAddress().isLoopbackAddress();
+            };
+            zeroCopy = yes ? 1 : -1;
+        }
+        return zeroCopy > 0;
     }
 
     private void startSend() throws IOException {

@@ -40,6 +40,10 @@ final class UringLoop implements Runnable {
     private static final boolean FIXED_FILES = !"false".equals(System.getProperty("gannet.uring.fixedFiles"));
     private static final boolean DEFER_TASKRUN = !"false".equals(System.getProperty("gannet.uring.deferTaskrun"));
     static final boolean MULTISHOT_RECV = !"false".equals(System.getProperty("gannet.uring.multishotRecv"));
+    /** Files with SEND_ZC: "auto" (peers on other hosts: loopback copies anyway), "always" or "never". */
+    static String sendZc() {
+        return System.getProperty("gannet.uring.sendZc", "auto");
+    }
     private static final int REGISTER_FILES2 = 13;
 
     /** What owns a slot: connections, listeners and pending connects. */
