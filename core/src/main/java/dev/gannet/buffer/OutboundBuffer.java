@@ -156,18 +156,41 @@ public final class OutboundBuffer {
     }
 
     /**
-     * Maps up to {@code max} bytes of the leading file region, for an engine that sends files from memory (io_uring
-     * sends from the page cache's pages this way: no copy through Java). Returns null, after running the region's
-     * callback, when the region is done.
+     * The leading file region's remaining length; 0 means it is done, and then it is dropped and its callback run.
+     * For engines that send files themselves (io_uring), with {@link #mapHeadFile} or {@link #fileToChunk}.
      */
-    public java.nio.MappedByteBuffer mapHeadFile(int max) throws IOException {
+    public long headFileRemaining() {
         FileRegion region = (FileRegion) entries.peekFirst();
         if (region.count == 0) {
             entries.pollFirst();
             if (region.onSent != null) region.onSent.run();
-            return null;
         }
-        return region.file.map(FileChannel.MapMode.READ_ONLY, region.position, Math.min(max, region.count));
+        return region.count;
+    }
+
+    /** Maps up to {@code max} bytes of the leading file region into {@code arena}: closing the arena unmaps them. */
+    public java.lang.foreign.MemorySegment mapHeadFile(long max, java.lang.foreign.Arena arena) throws IOException {
+        FileRegion region = (FileRegion) entries.peekFirst();
+        return region.file.map(FileChannel.MapMode.READ_ONLY, region.position, Math.min(max, region.count), arena);
+    }
+
+    /**
+     * Reads the leading file region's next bytes (up to a chunk) into a pooled chunk placed in front of it: for a
+     * small file a copy costs less than mapping and unmapping its pages.
+     */
+    public void fileToChunk() throws IOException {
+        FileRegion region = (FileRegion) entries.peekFirst();
+        ByteBuffer b = pool.acquire(CHUNK);
+        b.limit((int) Math.min(b.capacity(), region.count));
+        int n = region.file.read(b, region.position);
+        if (n <= 0) {
+            pool.release(b);
+            throw new java.io.EOFException("file ended " + region.count + " bytes before the region did");
+        }
+        b.limit(b.capacity());
+        region.position += n;
+        region.count -= n;
+        entries.addFirst(b);
     }
 
     /** {@code n} bytes of the leading file region were sent. */

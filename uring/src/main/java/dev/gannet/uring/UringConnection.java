@@ -30,6 +30,8 @@ final class UringConnection implements Connection, UringLoop.Owner {
     private static final int MAX_GATHER = UringLoop.SendScratch.IOV;
     private static final int REDELIVERY = 64 * 1024;
     private static final int FILE_PIECE = 1024 * 1024;
+    /** Files up to this size are copied into a chunk rather than mapped: mapping costs more than the copy. */
+    private static final int SMALL_FILE = 64 * 1024;
 
     private final long id = IDS.incrementAndGet();
     private final long openedAt = System.nanoTime();
@@ -60,8 +62,8 @@ final class UringConnection implements Connection, UringLoop.Owner {
     private int cancels;
     /** Completions still to come for the send in flight (a zero-copy send has two). */
     private int sendInFlight;
-    /** The file piece being sent, kept mapped (reachable) until the kernel is done with it. */
-    private java.nio.MappedByteBuffer mapped;
+    /** The mapping of the file piece being sent, closed (unmapped) when the kernel is done with it. */
+    private java.lang.foreign.Arena mapped;
     /** 0 until decided, then 1 if files go out with SEND_ZC, -1 if not. */
     private int zeroCopy;
     private boolean released;
@@ -158,21 +160,27 @@ final class UringConnection implements Connection, UringLoop.Owner {
     private void deliver(ByteBuffer data) {
         lastActivity = loop.now;
         group.stats.bytesRead.add(data.remaining());
-        if (!wantsRead() || (inbound != null && inbound.position() > 0)) {
+        if (!wantsRead() || keptInput()) {
             append(data);
-            if (wantsRead()) redeliver();
+            if (!wantsRead()) inputPending = true;
+            else redeliver();
             return;
         }
-        Action a;
-        try {
-            a = handler.onData(this, data);
-        } catch (Throwable t) {
-            handlerFailed(t);
-            return;
-        }
+        Action a = offer(data);
+        if (a == null) return;
         if (!closed && data.hasRemaining()) append(data);
         apply(a);
         if (flushQueued) flushFromLoop();
+    }
+
+    /** The handler's answer to {@code data}, or null if it threw (the connection is then closing). */
+    private Action offer(ByteBuffer data) {
+        try {
+            return handler.onData(this, data);
+        } catch (Throwable t) {
+            handlerFailed(t);
+            return null;
+        }
     }
 
     private void append(ByteBuffer data) {
@@ -193,20 +201,23 @@ final class UringConnection implements Connection, UringLoop.Owner {
     }
 
     /**
-     * Hands kept input to the handler, at most {@link #REDELIVERY} bytes at a time: a multishot receive may have
-     * kept a lot while reading was off, and one read's worth is what a handler gets on the other engines too.
+     * Hands kept input to the handler, at most {@link #REDELIVERY} bytes at a time (a multishot receive may have
+     * kept a lot while reading was off, and one read's worth is what a handler gets on the other engines too), or
+     * all of it when the handler could not use a window's worth (a message larger than the window).
      */
     private void redeliver() {
-        if (inbound == null || inbound.position() == 0 || !wantsRead()) return;
+        if (!keptInput() || !wantsRead()) return;
         ByteBuffer buf = inbound.flip();
         int end = buf.limit();
-        if (buf.remaining() > REDELIVERY) buf.limit(REDELIVERY);
-        Action a;
-        try {
-            a = handler.onData(this, buf);
-        } catch (Throwable t) {
-            handlerFailed(t);
-            return;
+        int window = Math.min(end, REDELIVERY);
+        buf.limit(window);
+        Action a = offer(buf);
+        if (a == null) return;
+        if (a == Action.KEEP && window < end && buf.position() == 0 && inbound == buf && wantsRead()) {
+            buf.limit(end);
+            window = end;
+            a = offer(buf);
+            if (a == null) return;
         }
         if (!closed && inbound == buf) {
             buf.limit(end);
@@ -217,9 +228,11 @@ final class UringConnection implements Connection, UringLoop.Owner {
                 inbound = null;
             }
         }
+        inputPending = window < end && keptInput();
         apply(a);
         if (flushQueued) flushFromLoop();
-        redeliverLater();
+        if (inputPending) redeliverLater();
+        else updateReceive();
     }
 
     private void redeliverLater() {
@@ -235,14 +248,19 @@ final class UringConnection implements Connection, UringLoop.Owner {
         return !closed && !closing && !inputClosed && !readPaused && writable;
     }
 
-    /** Arms the multishot receive when input is wanted, or cancels it when not. */
+    /**
+     * Arms the receive when input is wanted, or cancels it when not. Multishot while nothing waits to go out; with
+     * output pending (a peer slow to read, say) one receive at a time, so backpressure stops input after one buffer
+     * rather than after however many a multishot receive fills before its cancel lands.
+     */
     private void updateReceive() {
         if (closed) return;
         try {
             if (wantsRead()) {
-                if (!recvArmed && !recvStarved) {
+                // Input the handler has not seen goes to it first: receiving more meanwhile would only pile it up.
+                if (!recvArmed && !recvStarved && !(inputPending && keptInput())) {
                     loop.ring.prep(Ring.OP_RECV, Ring.SQE_BUFFER_SELECT | fileFlag,
-                            UringLoop.MULTISHOT_RECV ? Ring.RECV_MULTISHOT : 0, target, 0, 0, 0, 0,
+                            UringLoop.MULTISHOT_RECV && out.isEmpty() ? Ring.RECV_MULTISHOT : 0, target, 0, 0, 0, 0,
                             loop.userData(slot, UringLoop.OP_RECV), loop.buffers.group);
                     recvArmed = true;
                 }
@@ -252,6 +270,13 @@ final class UringConnection implements Connection, UringLoop.Owner {
         } catch (IOException e) {
             abort(e);
         }
+    }
+
+    /** Whether {@link #inbound} holds input the handler has not been offered yet (rather than a partial message). */
+    private boolean inputPending;
+
+    private boolean keptInput() {
+        return inbound != null && inbound.position() > 0;
     }
 
     private void cancelReceive() throws IOException {
@@ -271,19 +296,20 @@ final class UringConnection implements Connection, UringLoop.Owner {
         if ((flags & Ring.CQE_F_NOTIF) != 0) {
             // SEND_ZC's second completion: the kernel is done with the mapped pages.
             sendInFlight = 0;
-            mapped = null;
+            unmap();
             if (!closed) flushFromLoop();
             return;
         }
         boolean notificationFollows = (flags & Ring.CQE_F_MORE) != 0;
         sendInFlight = notificationFollows ? 1 : 0;
         if (res < 0) {
+            if (!notificationFollows) unmap();
             if (!closed) abort(Sockets.exception("send", -res));
             return;
         }
         if (mapped != null) {
             out.fileSent(res);
-            if (!notificationFollows) mapped = null;
+            if (!notificationFollows) unmap();
         } else {
             out.sent(res);
         }
@@ -355,11 +381,14 @@ final class UringConnection implements Connection, UringLoop.Owner {
         if (closed || sendInFlight > 0) return;
         try {
             while (out.headIsFile()) {
-                java.nio.MappedByteBuffer piece = out.mapHeadFile(FILE_PIECE);
-                if (piece != null) {
-                    sendFilePiece(piece);
-                    return;
+                long left = out.headFileRemaining();
+                if (left == 0) continue;
+                if (left <= SMALL_FILE) {
+                    out.fileToChunk();
+                    break;
                 }
+                sendFilePiece();
+                return;
             }
             if (!out.isEmpty()) {
                 startSend();
@@ -395,12 +424,21 @@ final class UringConnection implements Connection, UringLoop.Owner {
      * loopback, where the kernel would copy anyway) not even the kernel copies; the pages stay mapped until its
      * notification completion.
      */
-    private void sendFilePiece(java.nio.MappedByteBuffer piece) throws IOException {
-        mapped = piece;
+    private void sendFilePiece() throws IOException {
+        mapped = java.lang.foreign.Arena.ofConfined();
+        java.lang.foreign.MemorySegment piece = out.mapHeadFile(FILE_PIECE, mapped);
         boolean zc = zeroCopy();
-        loop.ring.prep(zc ? Ring.OP_SEND_ZC : Ring.OP_SEND, fileFlag, 0, target, 0, Native.address(piece),
-                piece.remaining(), Ring.MSG_NOSIGNAL, loop.userData(slot, UringLoop.OP_SEND), 0);
+        loop.ring.prep(zc ? Ring.OP_SEND_ZC : Ring.OP_SEND, fileFlag, 0, target, 0, piece.address(),
+                (int) piece.byteSize(), Ring.MSG_NOSIGNAL, loop.userData(slot, UringLoop.OP_SEND), 0);
         sendInFlight = 1;
+    }
+
+    /** Unmaps the file piece once the kernel is done with it (its send, or SEND_ZC's notification, completed). */
+    private void unmap() {
+        if (mapped != null) {
+            mapped.close();
+            mapped = null;
+        }
     }
 
     /** Whether files go out with SEND_ZC: on request, or by default where the peer is not on this host. */
@@ -592,6 +630,7 @@ final class UringConnection implements Connection, UringLoop.Owner {
     private void releaseIfIdle() {
         if (released || recvArmed || cancels > 0 || sendInFlight > 0) return;
         released = true;
+        unmap();
         out.release();
         if (fileFlag != 0) loop.unregisterFile(slot);
         Native.close(fd);
