@@ -69,6 +69,32 @@ abstract class TransportSuite {
     }
 
     @Test
+    void aHandlerThatBlocksItsLoopIsReportedOncePerEpisode() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(engine().equals("vthread"), "vthread has no event loops to block");
+        Server s = start(config().threads(1).blockedLoopWarning(Duration.ofMillis(100)), (c, in) -> {
+            byte b = in.get();
+            if (b == 's') {
+                try {
+                    Thread.sleep(400); // the mistake the detector exists for
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            c.write(new byte[] {b});
+            return Action.KEEP;
+        });
+        try (TestClient c = new TestClient(s.localAddress())) {
+            c.send("q");
+            assertThat(c.readString(1)).isEqualTo("q");
+            assertThat(s.loops()).singleElement().extracting(Server.LoopStats::blockedWarnings).isEqualTo(0);
+            c.send("s");
+            assertThat(c.readString(1)).isEqualTo("s");
+            Thread.sleep(100);
+            assertThat(s.loops()).singleElement().extracting(Server.LoopStats::blockedWarnings).isEqualTo(1);
+        }
+    }
+
+    @Test
     void echoesSmallMessages() throws Exception {
         Server s = startEcho();
         assertThat(s.engine()).isEqualTo(engine());

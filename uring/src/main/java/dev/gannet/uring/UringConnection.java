@@ -682,7 +682,7 @@ final class UringConnection implements Connection, UringLoop.Owner {
 
     @Override
     public long eventTime() {
-        long t = loop.busySince;
+        long t = loop.watch.busySince;
         return t != 0 && loop.inLoop() ? t : System.nanoTime();
     }
 

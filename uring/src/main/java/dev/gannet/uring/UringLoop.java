@@ -1,6 +1,7 @@
 package dev.gannet.uring;
 
 import dev.gannet.buffer.BufferPool;
+import dev.gannet.engine.LoopWatch;
 import dev.gannet.transport.Connection;
 
 import java.io.IOException;
@@ -86,14 +87,20 @@ final class UringLoop implements Runnable {
     UringConnection first;
     volatile int connectionCount;
     long now = System.nanoTime();
-    volatile long busySince;
+    /** When the current turn's work began (0 while waiting in the ring), for the blocked-loop detector. */
+    final LoopWatch watch;
     private long sweepInterval = Long.MAX_VALUE;
     private boolean sweepArmed;
     private volatile boolean running = true;
     private boolean recvStarved;
 
     UringLoop(String name) {
+        this(name, 0);
+    }
+
+    UringLoop(String name, long blockedWarningNanos) {
         this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this);
+        this.watch = new LoopWatch(thread, blockedWarningNanos);
     }
 
     /** Starts the thread, which opens the ring (SINGLE_ISSUER binds it to its opener), and waits for that. */
@@ -232,11 +239,13 @@ final class UringLoop implements Runnable {
             return;
         }
         started.countDown();
+        watch.start();
         try {
             while (running) turn();
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + " failed", t);
         } finally {
+            watch.stop();
             closeAll();
         }
     }
@@ -266,7 +275,7 @@ final class UringLoop implements Runnable {
     }
 
     private void turn() throws IOException {
-        busySince = 0;
+        watch.busySince = 0;
         wakeupPending.set(false);
         long wait;
         if (!tasks.isEmpty() || recvStarved) {
@@ -283,7 +292,7 @@ final class UringLoop implements Runnable {
             fileUpdateCount = 0;
         }
         now = System.nanoTime();
-        busySince = now;
+        watch.busySince = now;
         ring.reap(this::complete);
         if (recvStarved) restartStarvedReceives();
         runTimers();

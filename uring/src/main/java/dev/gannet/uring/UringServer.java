@@ -35,7 +35,7 @@ final class UringServer extends ServerBase {
         this.group = new ServerGroup(handler, stats, config);
         int n = config.loopCount();
         this.loops = new UringLoop[n];
-        for (int i = 0; i < n; i++) loops[i] = new UringLoop("gannet-uring-" + i);
+        for (int i = 0; i < n; i++) loops[i] = new UringLoop("gannet-uring-" + i, config.blockedLoopWarning().toNanos());
     }
 
     static UringServer start(ServerConfig config, Handler handler) throws IOException {
@@ -138,7 +138,7 @@ final class UringServer extends ServerBase {
     @Override
     public List<LoopStats> loops() {
         List<LoopStats> out = new ArrayList<>(loops.length);
-        for (UringLoop l : loops) out.add(new LoopStats(l.threadName(), l.connectionCount, 0));
+        for (UringLoop l : loops) out.add(new LoopStats(l.threadName(), l.connectionCount, l.watch.warnings()));
         return out;
     }
 

@@ -517,7 +517,7 @@ final class NioConnection implements Connection, NioLoop.Selectable {
 
     @Override
     public long eventTime() {
-        long t = loop.busySince;
+        long t = loop.watch.busySince;
         return t != 0 && loop.inLoop() ? t : System.nanoTime();
     }
 

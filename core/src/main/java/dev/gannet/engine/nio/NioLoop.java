@@ -3,6 +3,8 @@ package dev.gannet.engine.nio;
 import dev.gannet.buffer.BufferPool;
 import dev.gannet.transport.Connection;
 
+import dev.gannet.engine.LoopWatch;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -45,26 +47,22 @@ final class NioLoop implements Runnable {
     private long sweepInterval = Long.MAX_VALUE;
     private boolean sweepArmed;
     private volatile boolean running = true;
-    /** When the current turn's work began, 0 while waiting in select: read by {@link BlockedLoopDetector}. */
-    volatile long busySince;
-    long reportedBusySince;
-    /** Warnings issued about this loop, for tests and stats. */
-    volatile int blockedWarnings;
-    final long blockedWarningNanos;
+    /** When the current turn's work began (0 while waiting in select), for the blocked-loop detector. */
+    final LoopWatch watch;
 
     NioLoop(String name) throws IOException {
         this(name, 0);
     }
 
     NioLoop(String name, long blockedWarningNanos) throws IOException {
-        this.blockedWarningNanos = blockedWarningNanos;
         this.selector = Selector.open();
         this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this);
+        this.watch = new LoopWatch(thread, blockedWarningNanos);
     }
 
     void start() {
         thread.start();
-        BlockedLoopDetector.watch(this);
+        watch.start();
     }
 
     String threadName() {
@@ -139,13 +137,13 @@ final class NioLoop implements Runnable {
         } catch (Throwable t) {
             LOG.log(System.Logger.Level.ERROR, "event loop " + thread.getName() + " failed", t);
         } finally {
-            BlockedLoopDetector.unwatch(this);
+            watch.stop();
             closeAll();
         }
     }
 
     private void turn() throws IOException {
-        busySince = 0;
+        watch.busySince = 0;
         wakeupPending.set(false);
         if (!tasks.isEmpty()) {
             selector.selectNow(dispatch);
@@ -160,7 +158,7 @@ final class NioLoop implements Runnable {
             }
         }
         now = System.nanoTime();
-        if (busySince == 0) busySince = now;
+        if (watch.busySince == 0) watch.busySince = now;
         runTimers();
         runTasks();
         flushAll();
@@ -168,7 +166,7 @@ final class NioLoop implements Runnable {
 
     private void dispatch(SelectionKey key) {
         // Keys are dispatched from inside select(): the turn's work starts with the first one.
-        if (busySince == 0) busySince = System.nanoTime();
+        if (watch.busySince == 0) watch.busySince = System.nanoTime();
         if (key.attachment() instanceof Selectable s) {
             try {
                 s.ready(key);

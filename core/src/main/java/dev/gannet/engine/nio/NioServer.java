@@ -126,7 +126,7 @@ final class NioServer extends ServerBase {
     @Override
     public List<LoopStats> loops() {
         List<LoopStats> out = new ArrayList<>(loops.length);
-        for (NioLoop l : loops) out.add(new LoopStats(l.threadName(), l.connectionCount, l.blockedWarnings));
+        for (NioLoop l : loops) out.add(new LoopStats(l.threadName(), l.connectionCount, l.watch.warnings()));
         return out;
     }
 
