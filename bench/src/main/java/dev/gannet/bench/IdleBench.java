@@ -27,7 +27,7 @@ final class IdleBench implements Bench {
 
     @Override
     public String summary() {
-        return "server RSS per idle connection (10k connections; nio and vthread)";
+        return "server RSS per idle connection (10k connections; nio, io_uring and vthread)";
     }
 
     @Override
@@ -44,7 +44,7 @@ final class IdleBench implements Bench {
         if (i >= 0 && i + 1 < args.size()) n = Integer.parseInt(args.get(i + 1));
         System.out.println("| engine | connections | RSS before (KiB) | RSS after (KiB) | bytes per connection |");
         System.out.println("|---|---|---|---|---|");
-        for (String engine : List.of("nio", "vthread")) {
+        for (String engine : List.of("nio", "io_uring", "vthread")) {
             System.err.printf("idle: %s with %d connections ...%n", engine, n);
             measure(engine, n);
         }
