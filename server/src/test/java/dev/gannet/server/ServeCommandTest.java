@@ -23,7 +23,8 @@ class ServeCommandTest {
 
     private static Process serve(List<String> args, String... env) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"),
                 Gannet.class.getName(), "serve"));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -62,11 +63,16 @@ class ServeCommandTest {
         }
     }
 
-    @Test
-    void servesHttpRoutesByDefault() throws Exception {
-        Process p = serve(List.of("--host", "127.0.0.1", "--port", "0", "--threads", "1"));
+    /** With the launcher's flags, auto is io_uring where this kernel has it; nio is asked for by name. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"auto", "nio"})
+    void servesHttpRoutes(String engine) throws Exception {
+        String expected = engine.equals("auto") && dev.gannet.uring.Uring.isAvailable() ? "io_uring" : "nio";
+        Process p = serve(List.of("--host", "127.0.0.1", "--port", "0", "--threads", "1", "--engine", engine));
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            int port = Integer.parseInt(awaitListening(out).group(1));
+            Matcher listening = awaitListening(out);
+            assertThat(listening.group(2)).isEqualTo(expected);
+            int port = Integer.parseInt(listening.group(1));
             var client = java.net.http.HttpClient.newHttpClient();
             java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
                 try {
@@ -83,7 +89,8 @@ class ServeCommandTest {
             assertThat(get.apply("/health").body()).contains("UP");
             assertThat(get.apply("/health/ready").statusCode()).isEqualTo(200);
             assertThat(get.apply("/stats").body()).contains("\"latencyMicros\"").contains("\"connections\"")
-                    .contains("\"name\":\"gannet-nio-0\"");
+                    .contains("\"engine\":\"" + expected + "\"")
+                    .contains("\"name\":\"gannet-" + (expected.equals("nio") ? "nio" : "uring") + "-0\"");
             String metrics = get.apply("/metrics").body();
             assertThat(metrics).contains("http_server_request_duration_seconds_bucket{http_request_method=\"GET\",http_route=\"/plaintext\",http_response_status_code=\"200\",le=\"0.005\"}")
                     .contains("http_server_active_requests");
