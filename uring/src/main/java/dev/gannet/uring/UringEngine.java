@@ -117,7 +117,7 @@ public final class UringEngine implements Engine {
         /** The sockaddr the kernel reads until the connect completes; the GC frees it after. */
         final MemorySegment address = Arena.ofAuto().allocate(Sockets.SOCKADDR_MAX, 8);
         int slot;
-        UringLoop.Timer timeout;
+        dev.gannet.engine.LoopTimer timeout;
         Throwable timedOut;
 
         PendingConnect(UringLoop loop, int fd, ConnectionGroup group, CompletableFuture<Connection> result) {

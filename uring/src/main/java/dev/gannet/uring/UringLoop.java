@@ -1,8 +1,8 @@
 package dev.gannet.uring;
 
 import dev.gannet.buffer.BufferPool;
+import dev.gannet.engine.LoopTimer;
 import dev.gannet.engine.LoopWatch;
-import dev.gannet.transport.Connection;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -72,7 +72,7 @@ final class UringLoop implements Runnable {
     private boolean fileTable;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
     private final AtomicLong timerSequence = new AtomicLong();
     private Owner[] owners = new Owner[256];
     private int[] generations = new int[256];
@@ -143,8 +143,8 @@ final class UringLoop implements Runnable {
         }
     }
 
-    Timer schedule(Runnable task, long delayNanos) {
-        Timer t = new Timer(task, System.nanoTime() + delayNanos, timerSequence.getAndIncrement());
+    LoopTimer schedule(Runnable task, long delayNanos) {
+        LoopTimer t = new LoopTimer(task, System.nanoTime() + delayNanos, timerSequence.getAndIncrement());
         if (inLoop()) timers.add(t);
         else execute(() -> timers.add(t));
         return t;
@@ -286,7 +286,7 @@ final class UringLoop implements Runnable {
         if (!tasks.isEmpty() || recvStarved) {
             wait = 0;
         } else {
-            Timer next = timers.peek();
+            LoopTimer next = timers.peek();
             wait = next == null ? -1 : Math.max(0, next.deadline - System.nanoTime());
         }
         if (wait == 0) {
@@ -350,10 +350,10 @@ final class UringLoop implements Runnable {
     }
 
     private void runTimers() {
-        Timer t;
+        LoopTimer t;
         while ((t = timers.peek()) != null && t.deadline - now <= 0) {
             timers.poll();
-            if (!t.cancelled) safeRun(t.task);
+            if (!t.isCancelled()) safeRun(t.task);
         }
     }
 
@@ -465,32 +465,6 @@ final class UringLoop implements Runnable {
         if (slotsInUse > 0) LOG.log(System.Logger.Level.WARNING, slotsInUse + " operations still in flight when "
                 + thread.getName() + " closed its ring");
         arena.close();
-    }
-
-    static final class Timer implements Comparable<Timer>, Connection.Cancellable {
-        final Runnable task;
-        final long deadline;
-        final long sequence;
-        volatile boolean cancelled;
-
-        Timer(Runnable task, long deadline, long sequence) {
-            this.task = task;
-            this.deadline = deadline;
-            this.sequence = sequence;
-        }
-
-        @Override
-        public boolean cancel() {
-            boolean was = cancelled;
-            cancelled = true;
-            return !was;
-        }
-
-        @Override
-        public int compareTo(Timer o) {
-            int c = Long.compare(deadline - o.deadline, 0);
-            return c != 0 ? c : Long.compare(sequence, o.sequence);
-        }
     }
 
     /** msghdr + iovec blocks for this turn's gathering sends. */

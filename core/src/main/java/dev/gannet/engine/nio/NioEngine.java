@@ -92,7 +92,7 @@ public final class NioEngine implements Engine {
         final SocketChannel channel;
         final ConnectionGroup group;
         final CompletableFuture<Connection> result;
-        NioLoop.Timer timeout;
+        dev.gannet.engine.LoopTimer timeout;
 
         PendingConnect(NioLoop loop, SocketChannel channel, ConnectionGroup group, CompletableFuture<Connection> result) {
             this.loop = loop;

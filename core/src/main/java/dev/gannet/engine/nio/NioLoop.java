@@ -1,8 +1,8 @@
 package dev.gannet.engine.nio;
 
 import dev.gannet.buffer.BufferPool;
-import dev.gannet.transport.Connection;
 
+import dev.gannet.engine.LoopTimer;
 import dev.gannet.engine.LoopWatch;
 
 import java.io.IOException;
@@ -32,7 +32,7 @@ final class NioLoop implements Runnable {
     private final Thread thread;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
     private final Consumer<SelectionKey> dispatch = this::dispatch;
     private NioConnection[] flushQueue = new NioConnection[64];
     private int flushCount;
@@ -83,8 +83,8 @@ final class NioLoop implements Runnable {
         if (!inLoop() && wakeupPending.compareAndSet(false, true)) selector.wakeup();
     }
 
-    Timer schedule(Runnable task, long delayNanos) {
-        Timer t = new Timer(task, System.nanoTime() + delayNanos, timerSequence.getAndIncrement());
+    LoopTimer schedule(Runnable task, long delayNanos) {
+        LoopTimer t = new LoopTimer(task, System.nanoTime() + delayNanos, timerSequence.getAndIncrement());
         if (inLoop()) timers.add(t);
         else execute(() -> timers.add(t));
         return t;
@@ -148,7 +148,7 @@ final class NioLoop implements Runnable {
         if (!tasks.isEmpty()) {
             selector.selectNow(dispatch);
         } else {
-            Timer next = timers.peek();
+            LoopTimer next = timers.peek();
             if (next == null) {
                 selector.select(dispatch);
             } else {
@@ -179,10 +179,10 @@ final class NioLoop implements Runnable {
     }
 
     private void runTimers() {
-        Timer t;
+        LoopTimer t;
         while ((t = timers.peek()) != null && t.deadline - now <= 0) {
             timers.poll();
-            if (!t.cancelled) safeRun(t.task);
+            if (!t.isCancelled()) safeRun(t.task);
         }
     }
 
@@ -251,31 +251,5 @@ final class NioLoop implements Runnable {
     /** Something registered with the selector. */
     interface Selectable {
         void ready(SelectionKey key) throws IOException;
-    }
-
-    static final class Timer implements Comparable<Timer>, Connection.Cancellable {
-        final Runnable task;
-        final long deadline;
-        final long sequence;
-        volatile boolean cancelled;
-
-        Timer(Runnable task, long deadline, long sequence) {
-            this.task = task;
-            this.deadline = deadline;
-            this.sequence = sequence;
-        }
-
-        @Override
-        public boolean cancel() {
-            boolean was = cancelled;
-            cancelled = true;
-            return !was;
-        }
-
-        @Override
-        public int compareTo(Timer o) {
-            int c = Long.compare(deadline - o.deadline, 0);
-            return c != 0 ? c : Long.compare(sequence, o.sequence);
-        }
     }
 }
