@@ -16,7 +16,6 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A connection owned by one {@link NioLoop}. Every field is touched by the loop thread only; public methods
  * called from elsewhere re-enter through {@link NioLoop#execute}.
  */
-final class NioConnection implements Connection, NioLoop.Selectable {
+final class NioConnection implements Connection, Poller.Selectable {
     private static final AtomicLong IDS = new AtomicLong();
     /** Unconsumed input beyond this closes the connection: a handler that never consumes must not eat the heap. */
     static final int MAX_INBOUND = 64 * 1024 * 1024;
@@ -40,7 +39,7 @@ final class NioConnection implements Connection, NioLoop.Selectable {
     private final ConnectionGroup group;
     private final Handler handler;
     private final OutboundBuffer out;
-    private SelectionKey key;
+    private Poller.Key key;
     private ByteBuffer inbound;
     private Object context;
     private int interest = -1;
@@ -98,9 +97,9 @@ final class NioConnection implements Connection, NioLoop.Selectable {
         }
     }
 
-    /** Registers with the loop's selector and calls {@link Handler#onOpen}. Runs on the loop. */
-    void open(SelectionKey existingKey) throws IOException {
-        key = existingKey != null ? existingKey : channel.register(loop.selector, 0, this);
+    /** Registers with the loop's poller and calls {@link Handler#onOpen}. Runs on the loop. */
+    void open(Poller.Key existingKey) throws IOException {
+        key = existingKey != null ? existingKey : loop.poller.register(channel, 0, this);
         key.attach(this);
         lastActivity = loop.now;
         nextTick = loop.now + group.tickNanos;
@@ -133,10 +132,9 @@ final class NioConnection implements Connection, NioLoop.Selectable {
     }
 
     @Override
-    public void ready(SelectionKey k) {
-        int ops = k.readyOps();
-        if ((ops & SelectionKey.OP_WRITE) != 0) flushFromLoop();
-        if ((ops & SelectionKey.OP_READ) != 0 && !closed) {
+    public void ready(int ops) {
+        if ((ops & Poller.WRITE) != 0) flushFromLoop();
+        if ((ops & Poller.READ) != 0 && !closed) {
             read();
             // Flushing now rather than at the end of the turn hands the chunk back to the pool at once, so
             // a turn that serves a thousand connections reuses one chunk instead of holding a thousand.
@@ -222,7 +220,7 @@ final class NioConnection implements Connection, NioLoop.Selectable {
 
     private void updateInterest() {
         if (closed || !key.isValid()) return;
-        int ops = (wantsRead() ? SelectionKey.OP_READ : 0) | (out.isEmpty() ? 0 : SelectionKey.OP_WRITE);
+        int ops = (wantsRead() ? Poller.READ : 0) | (out.isEmpty() ? 0 : Poller.WRITE);
         if (ops != interest) {
             interest = ops;
             key.interestOps(ops);

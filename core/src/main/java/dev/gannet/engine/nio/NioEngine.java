@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -87,12 +86,13 @@ public final class NioEngine implements Engine {
     }
 
     /** A connect in progress: waits for OP_CONNECT, or fails at the timeout. */
-    private static final class PendingConnect implements NioLoop.Selectable {
+    private static final class PendingConnect implements Poller.Selectable {
         final NioLoop loop;
         final SocketChannel channel;
         final ConnectionGroup group;
         final CompletableFuture<Connection> result;
         dev.gannet.engine.LoopTimer timeout;
+        Poller.Key key;
 
         PendingConnect(NioLoop loop, SocketChannel channel, ConnectionGroup group, CompletableFuture<Connection> result) {
             this.loop = loop;
@@ -106,10 +106,9 @@ public final class NioEngine implements Engine {
                 if (channel.connect(remote)) {
                     established(null);
                 } else {
-                    SelectionKey key = channel.register(loop.selector, SelectionKey.OP_CONNECT, this);
+                    key = loop.poller.register(channel, Poller.CONNECT, this);
                     timeout = loop.schedule(() -> fail(new ConnectException("connect to " + remote + " timed out after "
                             + config.connectTimeout().toMillis() + " ms")), config.connectTimeout().toNanos());
-                    assert key != null;
                 }
             } catch (IOException | RuntimeException e) {
                 fail(e);
@@ -117,7 +116,7 @@ public final class NioEngine implements Engine {
         }
 
         @Override
-        public void ready(SelectionKey key) {
+        public void ready(int readyOps) {
             try {
                 if (channel.finishConnect()) established(key);
             } catch (IOException e) {
@@ -125,7 +124,7 @@ public final class NioEngine implements Engine {
             }
         }
 
-        private void established(SelectionKey key) throws IOException {
+        private void established(Poller.Key key) throws IOException {
             if (result.isDone()) return;
             if (timeout != null) timeout.cancel();
             NioConnection c = new NioConnection(loop, channel, group);
@@ -135,6 +134,7 @@ public final class NioEngine implements Engine {
 
         private void fail(Throwable e) {
             if (result.isDone()) return;
+            if (key != null) key.cancel();
             try {
                 channel.close();
             } catch (IOException ignored) {

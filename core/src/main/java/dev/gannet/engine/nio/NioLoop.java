@@ -7,24 +7,21 @@ import dev.gannet.engine.LoopWatch;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
- * One event loop: a thread with a {@link Selector}, a task queue, timers, a buffer pool and the connections it
+ * One event loop: a thread with a {@link Poller} (epoll), a task queue, timers, a buffer pool and the connections it
  * owns. A turn is: select, dispatch ready keys, run due timers, run queued tasks, then flush every connection
  * that was written to during the turn, so a burst of writes costs one write system call per connection.
  */
-final class NioLoop implements Runnable {
+final class NioLoop implements Runnable, Poller.Dispatcher {
     private static final System.Logger LOG = System.getLogger(NioLoop.class.getName());
     /** The shared read buffer; bytes a handler leaves unconsumed move to a pooled per-connection buffer. */
     static final int READ_BUFFER = 64 * 1024;
 
-    final Selector selector;
+    final Poller poller;
     final BufferPool pool = BufferPool.forLoop();
     final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER);
     /** Socket calls on descriptors, or null where they are unavailable (connections then use their channels). */
@@ -33,7 +30,6 @@ final class NioLoop implements Runnable {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
-    private final Consumer<SelectionKey> dispatch = this::dispatch;
     private NioConnection[] flushQueue = new NioConnection[64];
     private int flushCount;
     /** Breaks ties between timers due at the same nanosecond; schedule() may run on any thread. */
@@ -55,7 +51,7 @@ final class NioLoop implements Runnable {
     }
 
     NioLoop(String name, long blockedWarningNanos) throws IOException {
-        this.selector = Selector.open();
+        this.poller = Poller.open();
         this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this);
         this.watch = new LoopWatch(thread, blockedWarningNanos);
     }
@@ -80,7 +76,7 @@ final class NioLoop implements Runnable {
     /** Queues a task for the loop; safe from any thread. */
     void execute(Runnable task) {
         tasks.add(task);
-        if (!inLoop() && wakeupPending.compareAndSet(false, true)) selector.wakeup();
+        if (!inLoop() && wakeupPending.compareAndSet(false, true)) poller.wakeup();
     }
 
     LoopTimer schedule(Runnable task, long delayNanos) {
@@ -93,7 +89,7 @@ final class NioLoop implements Runnable {
     /** Stops the loop after this turn; connections still open are closed hard. */
     void stop() {
         running = false;
-        selector.wakeup();
+        poller.wakeup();
     }
 
     void awaitTermination(long millis) throws InterruptedException {
@@ -145,18 +141,14 @@ final class NioLoop implements Runnable {
     private void turn() throws IOException {
         watch.busySince = 0;
         wakeupPending.set(false);
+        long waitMs;
         if (!tasks.isEmpty()) {
-            selector.selectNow(dispatch);
+            waitMs = 0;
         } else {
             LoopTimer next = timers.peek();
-            if (next == null) {
-                selector.select(dispatch);
-            } else {
-                long waitMs = (next.deadline - System.nanoTime() + 999_999) / 1_000_000;
-                if (waitMs <= 0) selector.selectNow(dispatch);
-                else selector.select(dispatch, waitMs);
-            }
+            waitMs = next == null ? -1 : Math.max(0, (next.deadline - System.nanoTime() + 999_999) / 1_000_000);
         }
+        poller.poll(waitMs, this);
         now = System.nanoTime();
         if (watch.busySince == 0) watch.busySince = now;
         runTimers();
@@ -164,17 +156,16 @@ final class NioLoop implements Runnable {
         flushAll();
     }
 
-    private void dispatch(SelectionKey key) {
-        // Keys are dispatched from inside select(): the turn's work starts with the first one.
+    @Override
+    public void dispatch(Poller.Selectable s, int readyOps) {
+        // Registrations are dispatched from inside poll(): the turn's work starts with the first one.
         if (watch.busySince == 0) watch.busySince = System.nanoTime();
-        if (key.attachment() instanceof Selectable s) {
-            try {
-                s.ready(key);
-            } catch (Throwable t) {
-                // Last line of defence: a bug in a connection must not take the loop down.
-                LOG.log(System.Logger.Level.ERROR, "unexpected error in event dispatch", t);
-                if (s instanceof NioConnection c) c.abort(t);
-            }
+        try {
+            s.ready(readyOps);
+        } catch (Throwable t) {
+            // Last line of defence: a bug in a connection must not take the loop down.
+            LOG.log(System.Logger.Level.ERROR, "unexpected error in event dispatch", t);
+            if (s instanceof NioConnection c) c.abort(t);
         }
     }
 
@@ -234,22 +225,7 @@ final class NioLoop implements Runnable {
             c.abort(null);
             c = next;
         }
-        for (SelectionKey k : selector.keys()) {
-            try {
-                k.channel().close();
-            } catch (IOException ignored) {
-                // closing anyway
-            }
-        }
-        try {
-            selector.close();
-        } catch (IOException ignored) {
-            // nothing more to release
-        }
-    }
-
-    /** Something registered with the selector. */
-    interface Selectable {
-        void ready(SelectionKey key) throws IOException;
+        poller.closeChannels();
+        poller.close();
     }
 }

@@ -9,7 +9,6 @@ import dev.gannet.transport.TransportStats;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -43,7 +42,7 @@ final class NioServer extends ServerBase {
             s.bind();
         } catch (IOException | RuntimeException e) {
             for (Listener l : s.listeners) l.channel.close();
-            for (NioLoop loop : s.loops) loop.selector.close();
+            for (NioLoop loop : s.loops) loop.poller.close();
             throw e;
         }
         for (NioLoop loop : s.loops) loop.start();
@@ -63,8 +62,8 @@ final class NioServer extends ServerBase {
             }
             ch.configureBlocking(false);
             Listener l = new Listener(loops[i], ch);
-            // The loop threads are not running yet, so registering from here cannot race a select.
-            l.key = ch.register(loops[i].selector, SelectionKey.OP_ACCEPT, l);
+            // The loop threads are not running yet, so registering from here cannot race a poll.
+            l.key = loops[i].poller.register(ch, Poller.ACCEPT, l);
             listeners.add(l);
         }
     }
@@ -190,10 +189,10 @@ final class NioServer extends ServerBase {
     }
 
     /** A listening socket and the loop that accepts on it. */
-    private final class Listener implements NioLoop.Selectable {
+    private final class Listener implements Poller.Selectable {
         final NioLoop loop;
         final ServerSocketChannel channel;
-        SelectionKey key;
+        Poller.Key key;
 
         Listener(NioLoop loop, ServerSocketChannel channel) {
             this.loop = loop;
@@ -201,7 +200,7 @@ final class NioServer extends ServerBase {
         }
 
         @Override
-        public void ready(SelectionKey k) {
+        public void ready(int readyOps) {
             // Bounded so that a connection storm still lets the loop serve its connections.
             for (int i = 0; i < 256; i++) {
                 SocketChannel ch;
@@ -213,7 +212,7 @@ final class NioServer extends ServerBase {
                     stats.errors.increment();
                     key.interestOps(0);
                     loop.schedule(() -> {
-                        if (key.isValid()) key.interestOps(SelectionKey.OP_ACCEPT);
+                        if (key.isValid()) key.interestOps(Poller.ACCEPT);
                     }, 100_000_000L);
                     return;
                 }

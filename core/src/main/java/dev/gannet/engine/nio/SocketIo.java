@@ -19,8 +19,7 @@ import java.nio.ByteBuffer;
 
 /**
  * One loop's socket reads and writes as libc's {@code recv}, {@code send} and {@code sendmsg} on the descriptor,
- * through {@code java.lang.foreign}, while the JDK's {@link java.nio.channels.Selector} still says which sockets
- * are ready.
+ * through {@code java.lang.foreign}; {@link EpollPoller} says which sockets are ready.
  *
  * <p>Why not {@code SocketChannel.read/write}: those take a lock and do begin/end bookkeeping per call, and the JDK
  * issues {@code read}/{@code write}/{@code writev}, which pass through the VFS layer (file position, permission and
