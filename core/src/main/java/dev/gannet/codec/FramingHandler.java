@@ -162,6 +162,7 @@ public final class FramingHandler implements Handler {
         @Override public void pauseReading() { delegate.pauseReading(); }
         @Override public void resumeReading() { delegate.resumeReading(); }
         @Override public void close() { delegate.close(); }
+        @Override public void close(Throwable cause) { delegate.close(cause); }
         @Override public void abort(Throwable cause) { delegate.abort(cause); }
         @Override public void shutdownOutput() { delegate.shutdownOutput(); }
         @Override public boolean isOpen() { return delegate.isOpen(); }

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.BiFunction;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SNIHostName;
@@ -44,6 +46,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * @param insecureTrustAll       client only: accept any server certificate. For tests and development only
  * @param clientAuth             server only: whether to ask clients for a certificate
  * @param handshakeTimeout       a connection whose handshake has not finished by then is closed
+ * @param delegatedTaskExecutor  where the engine's delegated handshake tasks run (certificate checks, signatures,
+ *                               key agreement): {@link #DEFAULT_TASK_EXECUTOR}, {@link #INLINE_TASKS}, or any
+ *                               executor. While a connection's task runs, that connection reads nothing; its
+ *                               handshake goes on on its own thread when the task is done
  */
 public record TlsConfig(
         SSLContext sslContext,
@@ -55,7 +61,8 @@ public record TlsConfig(
         boolean endpointIdentification,
         boolean insecureTrustAll,
         ClientAuth clientAuth,
-        Duration handshakeTimeout) {
+        Duration handshakeTimeout,
+        Executor delegatedTaskExecutor) {
 
     /** Protocol versions enabled unless set otherwise, newest first. */
     public static final List<String> DEFAULT_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
@@ -78,6 +85,45 @@ public record TlsConfig(
 
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
+    /**
+     * Runs delegated tasks on the connection's own thread, inside the callback that needs them: an event loop
+     * stops for every signature its handshakes make. For tests driving a handshake step by step, and for
+     * clients with few connections that would rather not pay the hand-over.
+     */
+    public static final Executor INLINE_TASKS = new Executor() {
+        @Override
+        public void execute(Runnable task) {
+            task.run();
+        }
+
+        @Override
+        public String toString() {
+            return "inline";
+        }
+    };
+
+    /**
+     * The default for delegated tasks: a new virtual thread each. No pool to size or shut down (virtual threads
+     * are daemons, so a server or client that stops leaves nothing behind), and a task that blocks (a trust
+     * manager fetching a CRL or asking OCSP, a key held by a remote signer) holds no platform thread. The CPU
+     * work lands on the JDK's carrier threads, one per core, so a burst of handshakes queues there, spread over
+     * the cores, instead of on the event loop that accepted them; the loop keeps getting its share of the CPU
+     * from the operating system meanwhile.
+     */
+    public static final Executor DEFAULT_TASK_EXECUTOR = new Executor() {
+        private final ThreadFactory threads = Thread.ofVirtual().name("gannet-tls-task-", 0).factory();
+
+        @Override
+        public void execute(Runnable task) {
+            threads.newThread(task).start();
+        }
+
+        @Override
+        public String toString() {
+            return "virtual threads";
+        }
+    };
+
     /** Whether a server asks for client certificates. */
     public enum ClientAuth {
         /** Do not ask. */
@@ -95,6 +141,7 @@ public record TlsConfig(
         applicationProtocols = List.copyOf(applicationProtocols);
         Objects.requireNonNull(clientAuth, "clientAuth");
         Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+        Objects.requireNonNull(delegatedTaskExecutor, "delegatedTaskExecutor");
         if (protocols.isEmpty()) throw new IllegalArgumentException("no TLS protocol versions enabled");
         if (cipherSuites.isEmpty()) throw new IllegalArgumentException("no cipher suites enabled");
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
@@ -151,6 +198,7 @@ public record TlsConfig(
         b.insecureTrustAll = insecureTrustAll;
         b.clientAuth = clientAuth;
         b.handshakeTimeout = handshakeTimeout;
+        b.delegatedTaskExecutor = delegatedTaskExecutor;
         return b;
     }
 
@@ -209,7 +257,9 @@ public record TlsConfig(
                 + (peerHost != null ? ", peerHost=" + peerHost : "")
                 + ", endpointIdentification=" + endpointIdentification
                 + (insecureTrustAll ? ", INSECURE trust-all" : "")
-                + ", clientAuth=" + clientAuth + ", handshakeTimeout=" + handshakeTimeout + "]";
+                + ", clientAuth=" + clientAuth + ", handshakeTimeout=" + handshakeTimeout
+                + (delegatedTaskExecutor != DEFAULT_TASK_EXECUTOR ? ", delegatedTasks=" + delegatedTaskExecutor : "")
+                + "]";
     }
 
     public static final class Builder {
@@ -227,6 +277,7 @@ public record TlsConfig(
         private boolean insecureTrustAll;
         private ClientAuth clientAuth = ClientAuth.NONE;
         private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+        private Executor delegatedTaskExecutor = DEFAULT_TASK_EXECUTOR;
 
         private Builder() {
         }
@@ -335,6 +386,16 @@ public record TlsConfig(
             return this;
         }
 
+        /**
+         * Where delegated handshake tasks run: {@link #DEFAULT_TASK_EXECUTOR} unless set, {@link #INLINE_TASKS} for
+         * the connection's own thread, or an executor of the application's. One that refuses a task (shut down,
+         * full) gets it run inline instead, so handshakes still finish.
+         */
+        public Builder delegatedTaskExecutor(Executor v) {
+            delegatedTaskExecutor = v;
+            return this;
+        }
+
         public TlsConfig build() {
             SSLContext context = context();
             Set<String> supportedProtocols = Set.of(context.getSupportedSSLParameters().getProtocols());
@@ -346,7 +407,7 @@ public record TlsConfig(
                     ? requireSupported("cipher suite", cipherSuites, supportedSuites)
                     : DEFAULT_CIPHER_SUITES.stream().filter(supportedSuites::contains).toList();
             return new TlsConfig(context, p, c, applicationProtocols, protocolSelector, peerHost,
-                    endpointIdentification, insecureTrustAll, clientAuth, handshakeTimeout);
+                    endpointIdentification, insecureTrustAll, clientAuth, handshakeTimeout, delegatedTaskExecutor);
         }
 
         private SSLContext context() {

@@ -3,13 +3,13 @@ package dev.gannet.tls;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;
-import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.Executor;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -31,18 +31,20 @@ import javax.net.ssl.SSLSession;
  *
  * <p>Writes made during a callback are gathered (up to one record's worth) and encrypted when the callback
  * returns, so a handler writing a header and a body separately still sends one record, not two.
+ *
+ * <p>The handshake's delegated tasks run elsewhere ({@link DelegatedTasks}); until one is done, nothing here
+ * calls the engine: writes queue, a close waits, and reading is paused.
  */
 public final class TlsConnection implements Connection {
 
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** The most plaintext one TLS record carries (RFC 8446 5.1). */
-    private static final int MAX_RECORD_PLAINTEXT = 16 * 1024;
-    /** Above this much pending output a file transfer asks the transport to flush before reading on. */
-    private static final int FILE_PENDING_LIMIT = 256 * 1024;
+    static final int MAX_RECORD_PLAINTEXT = 16 * 1024;
 
     private final Connection raw;
     private final SSLEngine engine;
     private final Handler handler;
+    private final DelegatedTasks tasks;
     private Object context;
 
     // Not volatile: each is only ever compared with the current thread, and a thread always sees its own
@@ -68,13 +70,16 @@ public final class TlsConnection implements Connection {
     private boolean closeRequested;  // close() was called; it completes once the backlog is sent
     private boolean shutdownRequested;
     private boolean outboundClosed;  // our close_notify went out (or the engine closed its side)
-    private boolean paused;
+    private boolean paused;          // by the handler; reading may also be paused for a delegated task
+    private boolean released;        // closed() ran: a late task completion must find nothing to do
+    private Throwable closeCause;    // given to close(cause), or a handshake failure found after a delegated task
     private String applicationProtocol;
 
-    TlsConnection(Connection raw, SSLEngine engine, Handler handler) {
+    TlsConnection(Connection raw, SSLEngine engine, Handler handler, Executor taskExecutor) {
         this.raw = raw;
         this.engine = engine;
         this.handler = handler;
+        this.tasks = new DelegatedTasks(taskExecutor, raw, this::tasksDone);
     }
 
     // ---------------------------------------------------------------- driven by TlsHandler
@@ -152,11 +157,12 @@ public final class TlsConnection implements Connection {
 
     void closed(Throwable cause) {
         if (handshakeTimer != null) handshakeTimer.cancel();
+        released = true;
         outboundClosed = true; // nothing more can be sent; later writes are dropped
         backlog = null;
         enter();
         try {
-            handler.onClose(this, cause);
+            handler.onClose(this, cause != null ? cause : closeCause); // a raw connection may keep no cause
         } finally {
             exit();
             BufferCache.give(appIn);
@@ -167,11 +173,13 @@ public final class TlsConnection implements Connection {
     // ---------------------------------------------------------------- inbound
 
     private Action unwrapAll(ByteBuffer in) throws SSLException {
+        // Reading is paused while a task runs; should bytes come anyway, the transport keeps what is left.
+        if (tasks.running()) return Action.KEEP;
         if (inboundClosed) {
             in.position(in.limit()); // nothing may follow close_notify; drop it so it is not handed back
             return Action.KEEP;
         }
-        while (in.hasRemaining() && !inboundClosed && !closeRequested) {
+        while (in.hasRemaining() && !inboundClosed && !closeRequested && !tasks.running()) {
             if (appIn == null) appIn = BufferCache.take(engine.getSession().getApplicationBufferSize());
             SSLEngineResult r = engine.unwrap(in, appIn);
             if (r.bytesProduced() > 0) undelivered = true;
@@ -190,6 +198,7 @@ public final class TlsConnection implements Connection {
             }
             Action a = handshake(r.getHandshakeStatus());
             if (a != Action.KEEP) return a;
+            if (tasks.running()) break; // the rest of the input waits with the transport until tasksDone
             if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && status == Status.OK
                     && engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP
                     && engine.getHandshakeStatus() != HandshakeStatus.NEED_TASK) {
@@ -238,9 +247,8 @@ public final class TlsConnection implements Connection {
         while (true) {
             switch (hs) {
                 case NEED_TASK -> {
-                    // Certificate checks and key agreement; inline, since they are the handshake's own cost.
-                    Runnable task;
-                    while ((task = engine.getDelegatedTask()) != null) task.run();
+                    // Certificate checks, signatures, key agreement: off this thread unless configured inline.
+                    if (tasks.start(engine::getDelegatedTask)) return Action.KEEP; // tasksDone goes on from here
                     hs = engine.getHandshakeStatus();
                 }
                 case NEED_WRAP -> {
@@ -281,6 +289,31 @@ public final class TlsConnection implements Connection {
         if (closeRequested) return Action.KEEP; // closed (from another thread) before it was ever open
         opened = true;
         return handler.onOpen(this);
+    }
+
+    /**
+     * A delegated task is done; back on the connection's thread, the handshake goes on where it stopped, then
+     * reading resumes and the transport hands back the records it kept.
+     */
+    private void tasksDone(Throwable taskFailure) {
+        if (released) return; // closed meanwhile (aborted, timed out): the engine is of no more use
+        enter();
+        try {
+            if (taskFailure != null) throw DelegatedTasks.failed(taskFailure);
+            Action a = handshake(engine.getHandshakeStatus());
+            if (!tasks.running() && !paused) raw.resumeReading();
+            // No transport to return an action to here: carry it out (a server shutdown cannot be asked for).
+            if (finish(a) != Action.KEEP) raw.close();
+        } catch (SSLException e) {
+            // Not in a transport callback, where throwing closes the connection: close it with the failure as
+            // the cause here, once the alert that failed() queued has gone out.
+            closeCause = failed(e);
+            raw.close(closeCause);
+        } catch (RuntimeException e) {
+            raw.abort(e); // the handler's onOpen threw: as the transport does for a callback that throws
+        } finally {
+            exit();
+        }
     }
 
     private void handshakeTimedOut(Duration timeout) {
@@ -330,12 +363,10 @@ public final class TlsConnection implements Connection {
                     else net = replace(net, net.capacity() * 2);
                     continue;
                 }
-                if (r.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
-                    Runnable task;
-                    while ((task = engine.getDelegatedTask()) != null) task.run();
-                }
-                // Done, closed, or no progress: a renegotiation holds application data until it completes.
+                // Done, closed, or no progress: a renegotiation holds application data until it completes. Or a
+                // task to run first, which the caller's handshake step does, maybe elsewhere; the rest is queued.
                 if (!src.hasRemaining() || r.getStatus() == Status.CLOSED
+                        || r.getHandshakeStatus() == HandshakeStatus.NEED_TASK
                         || r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
                     if (net.position() > 0) send(net);
                     return r;
@@ -365,7 +396,8 @@ public final class TlsConnection implements Connection {
     private boolean wrapAndSend(ByteBuffer src) {
         try {
             SSLEngineResult r = wrap(src);
-            if (r.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) handshake(HandshakeStatus.NEED_WRAP);
+            HandshakeStatus hs = r.getHandshakeStatus();
+            if (hs == HandshakeStatus.NEED_WRAP || hs == HandshakeStatus.NEED_TASK) handshake(hs);
         } catch (SSLException e) {
             src.position(src.limit());
             outboundClosed = true;
@@ -378,7 +410,7 @@ public final class TlsConnection implements Connection {
     private void flushPlain() {
         if (plainOut != null && plainOut.position() > 0 && !wrapping) {
             plainOut.flip();
-            if (!wrapAndSend(plainOut)) {
+            if (tasks.running() || !wrapAndSend(plainOut)) {
                 if (backlog == null) backlog = new ArrayDeque<>();
                 backlog.addFirst(copyOf(plainOut));
             }
@@ -473,7 +505,7 @@ public final class TlsConnection implements Connection {
      * completes a close or shutdown that waited for them.
      */
     private void drainBacklog() {
-        if (wrapping) return;
+        if (wrapping || tasks.running()) return; // tasksDone drains it
         if (handshakeDone) {
             flushPlain();
             while (hasBacklog() && !outboundClosed) {
@@ -493,54 +525,20 @@ public final class TlsConnection implements Connection {
         }
     }
 
-    /** A file being sent through TLS: read, encrypt, write, a record at a time. */
-    private static final class FileSend {
-        final FileChannel file;
-        final Runnable onSent;
-        long position;
-        long remaining;
-
-        FileSend(FileChannel file, long position, long count, Runnable onSent) {
-            this.file = file;
-            this.position = position;
-            this.remaining = count;
-            this.onSent = onSent;
-        }
-    }
-
-    /** Sends as much of the file as the transport takes; true once all of it went out. */
+    /** Sends as much of the file as the transport takes; true once all of it went out (or failed). */
     private boolean pump(FileSend f) {
-        ByteBuffer chunk = BufferCache.take(MAX_RECORD_PLAINTEXT);
         try {
-            while (f.remaining > 0) {
-                if (!raw.isWritable() || outboundClosed) return false; // resumed by onWritabilityChanged(true)
-                chunk.clear().limit((int) Math.min(MAX_RECORD_PLAINTEXT, f.remaining));
-                int n = f.file.read(chunk, f.position);
-                if (n < 0) throw new EOFException("file ended " + f.remaining + " bytes before the requested count");
-                f.position += n;
-                f.remaining -= n;
-                chunk.flip();
-                if (!wrapAndSend(chunk)) {
-                    f.position -= chunk.remaining(); // held back by a renegotiation: read it again later
-                    f.remaining += chunk.remaining();
-                    return false;
-                }
-                // Engines that never report back-pressure still must not hold a whole file in memory.
-                if (raw.pendingOutputBytes() > FILE_PENDING_LIMIT) raw.flush();
-            }
+            return f.pump(raw, this::wrapAndSend, () -> outboundClosed);
         } catch (IOException e) {
             outboundClosed = true;
             raw.abort(e);
             return true;
-        } finally {
-            BufferCache.give(chunk);
         }
-        if (f.onSent != null) f.onSent.run();
-        return true;
     }
 
     private void sendCloseNotify() {
-        if (outboundClosed) return;
+        // Only a SHUTDOWN comes here during a task (a close waits for it): the peer then sees a plain FIN.
+        if (outboundClosed || tasks.running()) return;
         outboundClosed = true;
         engine.closeOutbound();
         try {
@@ -556,7 +554,7 @@ public final class TlsConnection implements Connection {
         closeRequested = true;
         flushPlain();
         sendCloseNotify();
-        raw.close();
+        raw.close(closeCause); // null unless close(cause) or a failure gave one
     }
 
     // ---------------------------------------------------------------- Connection
@@ -604,7 +602,7 @@ public final class TlsConnection implements Connection {
             src.position(src.limit()); // like a write to a closed socket: dropped
             return;
         }
-        if (!handshakeDone || hasBacklog() || wrapping) {
+        if (!handshakeDone || hasBacklog() || wrapping || tasks.running()) {
             enqueue(copyOf(src));
             return;
         }
@@ -642,7 +640,7 @@ public final class TlsConnection implements Connection {
         }
         if (outboundClosed || closeRequested) return;
         FileSend f = new FileSend(file, position, count, onSent);
-        if (!handshakeDone || hasBacklog() || wrapping) {
+        if (!handshakeDone || hasBacklog() || wrapping || tasks.running()) {
             enqueue(f);
             return;
         }
@@ -688,7 +686,7 @@ public final class TlsConnection implements Connection {
             return;
         }
         paused = false;
-        raw.resumeReading();
+        if (!tasks.running()) raw.resumeReading(); // else tasksDone does
         if (undelivered) {
             // Records decrypted while paused: show them now, as the transport would hand back its bytes.
             raw.execute(() -> {
@@ -712,8 +710,19 @@ public final class TlsConnection implements Connection {
         if (closeRequested) return;
         closeRequested = true;
         // Output still queued, or a close from a callback made while encrypting: drainBacklog finishes it.
-        if ((hasBacklog() || wrapping) && !outboundClosed) return;
+        if ((hasBacklog() || wrapping || tasks.running()) && !outboundClosed) return;
         closeNow();
+    }
+
+    /** As {@link #close()}, and onClose then reports {@code cause}. */
+    @Override
+    public void close(Throwable cause) {
+        if (!onOwner()) {
+            execute(() -> close(cause));
+            return;
+        }
+        if (!closeRequested && closeCause == null) closeCause = cause;
+        close();
     }
 
     @Override
@@ -729,7 +738,7 @@ public final class TlsConnection implements Connection {
             execute(this::shutdownOutput);
             return;
         }
-        if (hasBacklog() || wrapping) {
+        if (hasBacklog() || wrapping || tasks.running()) {
             shutdownRequested = true;
             return;
         }
@@ -784,7 +793,8 @@ public final class TlsConnection implements Connection {
 
     @Override
     public String toString() {
-        return "TlsConnection[" + raw + (handshakeDone ? ", " + engine.getSession().getProtocol() + " "
+        // The session is behind the engine's lock, which a running task holds.
+        return "TlsConnection[" + raw + (handshakeDone && !tasks.running() ? ", " + engine.getSession().getProtocol() + " "
                 + engine.getSession().getCipherSuite() : ", handshaking") + "]";
     }
 }

@@ -25,6 +25,9 @@ import javax.net.ssl.SSLException;
  *       or does not finish within {@link TlsConfig#handshakeTimeout()} closes the connection with the
  *       {@link SSLException} as the cause, after sending the peer the TLS alert saying why. The
  *       application then sees {@code onClose} without having seen {@code onOpen}.</li>
+ *   <li>The handshake's expensive steps (the engine's delegated tasks) run on
+ *       {@link TlsConfig#delegatedTaskExecutor()}, not on the event loop; the connection reads nothing while
+ *       one runs.</li>
  *   <li>The peer's close_notify reaches the application as {@code onEndOfInput}; closing sends ours.</li>
  * </ul>
  */
@@ -92,7 +95,7 @@ public final class TlsHandler implements Handler {
             port = remote.getPort();
         }
         SSLEngine engine = config.newEngine(clientMode, host, port);
-        TlsConnection tls = new TlsConnection(raw, engine, delegate);
+        TlsConnection tls = new TlsConnection(raw, engine, delegate, config.delegatedTaskExecutor());
         raw.context(tls);
         try {
             return tls.start(config.handshakeTimeout());

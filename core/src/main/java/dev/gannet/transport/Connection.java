@@ -61,6 +61,16 @@ public interface Connection extends Executor {
     /** Flushes pending output, then closes. */
     void close();
 
+    /**
+     * Flushes pending output, then closes with {@code cause} as the reason: {@link Handler#onClose} gets it, and
+     * the engine counts and logs it as it does a protocol error thrown by a callback. For a layer that finds an
+     * error outside a callback (TLS, after a delegated handshake task) and still has a reply to send, such as an
+     * alert. A null cause is a plain close; so is the default, for connections that keep no cause.
+     */
+    default void close(Throwable cause) {
+        close();
+    }
+
     /** Closes now, dropping pending output; the peer sees a reset. */
     void abort(Throwable cause);
 

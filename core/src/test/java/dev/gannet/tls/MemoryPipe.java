@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * closes the connection with it as the cause, water marks drive writability, and a fake clock drives
  * scheduled tasks. Everything runs on the test thread, which is the owner of both connections; or, with
  * {@link #freshThreads}, each callback and task runs on a new virtual thread (one at a time), as the
- * vthread engine does for ticks and executed tasks.
+ * vthread engine does for ticks and executed tasks. Delegated TLS tasks given to a {@link HeldTasks} run at
+ * random points among the deliveries, as if on another thread.
  */
 final class MemoryPipe {
 
@@ -35,6 +36,7 @@ final class MemoryPipe {
     final End client;
     final End server;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final List<HeldTasks> delegated = new ArrayList<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>(Comparator.<Timer>comparingLong(t -> t.due).thenComparingLong(t -> t.seq));
     private long nowNanos;
     private long timerSeq;
@@ -51,6 +53,12 @@ final class MemoryPipe {
         this.server = new End("server", serverHandler, InetSocketAddress.createUnresolved("127.0.0.1", 50000));
         client.peer = server;
         server.peer = client;
+        for (Handler h : List.of(clientHandler, serverHandler)) {
+            if (h instanceof TlsHandler t && t.config().delegatedTaskExecutor() instanceof HeldTasks held
+                    && !delegated.contains(held)) {
+                delegated.add(held);
+            }
+        }
     }
 
     /** Opens both ends (server first, as an accept precedes the client's connect completing) and runs. */
@@ -70,6 +78,11 @@ final class MemoryPipe {
                 continue;
             }
             End from = pickSender();
+            HeldTasks held = pickDelegated();
+            if (held != null && (from == null || random.nextInt(3) == 0)) {
+                onFreshThread(held::runOne);
+                continue;
+            }
             if (from == null) return;
             from.deliverChunk();
         }
@@ -99,6 +112,13 @@ final class MemoryPipe {
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
+    }
+
+    private HeldTasks pickDelegated() {
+        for (HeldTasks h : delegated) {
+            if (!h.hold && !h.queue.isEmpty()) return h;
+        }
+        return null;
     }
 
     private End pickSender() {
@@ -148,6 +168,7 @@ final class MemoryPipe {
         boolean outputShutdown;
         boolean peerEofDelivered;
         boolean paused;
+        boolean eofHeld; // the peer's end of stream, not reported while reading is paused
         boolean shutdownRequested;
         Throwable closeCause;
         Throwable pendingCause; // a callback threw: closing with this cause once output is flushed
@@ -170,7 +191,7 @@ final class MemoryPipe {
             if (out.position() == 0) {
                 peerEofDelivered = true;
                 if (closing) finishClose(pendingCause);
-                if (peer.open) peer.call(() -> peer.handler.onEndOfInput(peer));
+                if (peer.open) peer.endOfInput();
                 return;
             }
             int n = Math.min(out.position(), 1 + random.nextInt(maxChunk));
@@ -304,12 +325,46 @@ final class MemoryPipe {
         @Override
         public void resumeReading() {
             paused = false;
+            // As the engines do: input left unconsumed is handed back even if nothing more arrives, and an end of
+            // stream read after it is reported after it.
+            if (in.position() > 0 || eofHeld) tasks.add(this::redeliver);
+        }
+
+        private void redeliver() {
+            if (paused) return;
+            if (in.position() > 0) {
+                call(() -> {
+                    in.flip();
+                    try {
+                        return handler.onData(this, in);
+                    } finally {
+                        in.compact();
+                    }
+                });
+            }
+            if (eofHeld && !paused) {
+                eofHeld = false;
+                call(() -> handler.onEndOfInput(this));
+            }
+        }
+
+        /** The peer's end of stream: a paused connection does not read, so it learns of it once it resumes. */
+        private void endOfInput() {
+            if (paused) eofHeld = true;
+            else call(() -> handler.onEndOfInput(this));
         }
 
         @Override
         public void close() {
             if (!open || closing) return;
             closing = true;
+        }
+
+        @Override
+        public void close(Throwable cause) {
+            if (!open || closing) return;
+            pendingCause = cause;
+            close();
         }
 
         @Override

@@ -31,6 +31,25 @@ class TlsConfigTest {
         assertThat(config.insecureTrustAll()).isFalse();
         assertThat(config.clientAuth()).isEqualTo(TlsConfig.ClientAuth.NONE);
         assertThat(config.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.delegatedTaskExecutor()).isSameAs(TlsConfig.DEFAULT_TASK_EXECUTOR);
+    }
+
+    @Test
+    void delegatedTasksGoWhereTheConfigSays() throws Exception {
+        // The default starts a virtual thread per task: nothing to shut down.
+        var ran = new java.util.concurrent.CompletableFuture<Thread>();
+        TlsConfig.DEFAULT_TASK_EXECUTOR.execute(() -> ran.complete(Thread.currentThread()));
+        assertThat(ran.get(10, java.util.concurrent.TimeUnit.SECONDS).isVirtual()).isTrue();
+
+        java.util.concurrent.Executor mine = Runnable::run;
+        TlsConfig config = TlsConfig.client().toBuilder().delegatedTaskExecutor(mine).build();
+        assertThat(config.delegatedTaskExecutor()).isSameAs(mine);
+        assertThat(config.toBuilder().build().delegatedTaskExecutor()).isSameAs(mine);
+        assertThat(config.toString()).contains("delegatedTasks=");
+        assertThat(TlsConfig.client().toBuilder().delegatedTaskExecutor(TlsConfig.INLINE_TASKS).build().toString())
+                .contains("delegatedTasks=inline");
+        assertThatThrownBy(() -> TlsConfig.client().toBuilder().delegatedTaskExecutor(null).build())
+                .isInstanceOf(NullPointerException.class);
     }
 
     @Test

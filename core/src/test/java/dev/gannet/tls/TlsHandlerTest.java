@@ -23,13 +23,16 @@ class TlsHandlerTest {
 
     private static final SelfSignedCertificate CERT = SelfSignedCertificate.generate("localhost");
 
+    /** Delegated tasks run by the pipe at random points, as if on another thread (see {@link HeldTasks}). */
     private static TlsConfig server(UnaryOperator<TlsConfig.Builder> tweak) {
-        return tweak.apply(TlsConfig.builder().keyManagers(CERT.keyManagers())).build();
+        return tweak.apply(TlsConfig.builder().keyManagers(CERT.keyManagers()).delegatedTaskExecutor(new HeldTasks()))
+                .build();
     }
 
     /** A client that trusts CERT and checks the host name ("localhost", the pipe's remote address). */
     private static TlsConfig client(UnaryOperator<TlsConfig.Builder> tweak) {
-        return tweak.apply(TlsConfig.builder().trustCertificates(CERT.certificate())).build();
+        return tweak.apply(TlsConfig.builder().trustCertificates(CERT.certificate())
+                .delegatedTaskExecutor(new HeldTasks())).build();
     }
 
     private static MemoryPipe pipe(TlsConfig clientConfig, Recorder c, TlsConfig serverConfig, Recorder s,
@@ -339,14 +342,15 @@ class TlsHandlerTest {
     @Test
     void theClientRejectsAnUntrustedCertificateUnlessTrustingAll() {
         Recorder c = new Recorder();
-        MemoryPipe p = pipe(TlsConfig.client(), c, server(b -> b), new Recorder(), 35, 300).open();
+        MemoryPipe p = pipe(TlsConfig.client().toBuilder().delegatedTaskExecutor(new HeldTasks()).build(), c,
+                server(b -> b), new Recorder(), 35, 300).open();
         assertThat(c.opens).isZero();
         assertThat(p.client.closeCause).isInstanceOf(SSLHandshakeException.class);
 
         Recorder c2 = new Recorder();
         Recorder s2 = new Recorder();
-        pipe(TlsConfig.builder().insecureTrustAll().peerHost("whatever.example").build(), c2, server(b -> b), s2,
-                36, 300).open();
+        pipe(TlsConfig.builder().insecureTrustAll().peerHost("whatever.example").delegatedTaskExecutor(new HeldTasks())
+                .build(), c2, server(b -> b), s2, 36, 300).open();
         assertThat(c2.opens).isOne();
         assertThat(s2.opens).isOne();
     }

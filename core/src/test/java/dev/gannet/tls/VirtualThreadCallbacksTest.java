@@ -24,7 +24,9 @@ class VirtualThreadCallbacksTest {
     private static final TlsConfig CLIENT = TlsConfig.builder().trustCertificates(CERT.certificate()).build();
 
     private static MemoryPipe pipe(Recorder c, Recorder s, long seed, int maxChunk) {
-        MemoryPipe p = new MemoryPipe(new TlsHandler(c, CLIENT, true), TlsHandler.server(SERVER, s), seed, maxChunk);
+        // Delegated tasks, too, run on fresh virtual threads, at random points.
+        MemoryPipe p = new MemoryPipe(new TlsHandler(c, CLIENT.toBuilder().delegatedTaskExecutor(new HeldTasks()).build(), true),
+                TlsHandler.server(SERVER.toBuilder().delegatedTaskExecutor(new HeldTasks()).build(), s), seed, maxChunk);
         p.freshThreads = true;
         return p;
     }

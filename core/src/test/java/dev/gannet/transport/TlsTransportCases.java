@@ -13,6 +13,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A real JDK TLS client for the TLS cases of the transport suite: nothing of Gannet's TLS on the client side. */
 final class TlsTransportCases {
@@ -41,6 +45,40 @@ final class TlsTransportCases {
         s.getOutputStream().write(message.getBytes(StandardCharsets.UTF_8));
         s.getOutputStream().flush();
         return new String(s.getInputStream().readNBytes(message.length()), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A delegated-task executor that runs each task on a virtual thread, and while held keeps new tasks waiting
+     * until released: a handshake step as slow as a test likes, with no clock involved.
+     */
+    static final class GatedTasks implements Executor {
+        final AtomicInteger ran = new AtomicInteger();
+        /** A permit for each task that found the gate held. */
+        final Semaphore waiting = new Semaphore(0);
+        private volatile CountDownLatch gate = new CountDownLatch(0);
+
+        void hold() {
+            gate = new CountDownLatch(1);
+        }
+
+        void release() {
+            gate.countDown();
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            CountDownLatch g = gate;
+            Thread.ofVirtual().start(() -> {
+                if (g.getCount() > 0) waiting.release();
+                try {
+                    g.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt(); // run it anyway: the handshake depends on it
+                }
+                task.run();
+                ran.incrementAndGet();
+            });
+        }
     }
 
     private static final class TrustAll implements X509TrustManager {

@@ -579,6 +579,59 @@ abstract class TransportSuite {
     }
 
     @Test
+    void tlsHandshakeTasksRunOnTheConfiguredExecutorOnBothSides() throws Exception {
+        var serverTasks = new TlsTransportCases.GatedTasks();
+        var clientTasks = new TlsTransportCases.GatedTasks();
+        Server s = start(config().tls(TlsTransportCases.SERVER_TLS.toBuilder().delegatedTaskExecutor(serverTasks).build()),
+                (c, in) -> {
+                    c.write(in);
+                    return Action.KEEP;
+                });
+        ClientConfig cc = ClientConfig.builder().engine(engine())
+                .tls(TlsConfig.builder().insecureTrustAll().delegatedTaskExecutor(clientTasks).build()).build();
+        ArrayBlockingReplies replies = new ArrayBlockingReplies();
+        Connection conn = TcpClient.connect(s.localAddress(), cc, replies).get(10, TimeUnit.SECONDS);
+        conn.write("offloaded".getBytes(StandardCharsets.UTF_8));
+        assertThat(replies.take(9)).isEqualTo("offloaded");
+        assertThat(serverTasks.ran.get()).as("server tasks run by the executor").isPositive();
+        assertThat(clientTasks.ran.get()).as("client tasks run by the executor").isPositive();
+        conn.close();
+    }
+
+    @Test
+    void aSlowHandshakeTaskDoesNotHoldUpTheLoopsOtherConnections() throws Exception {
+        var tasks = new TlsTransportCases.GatedTasks();
+        Server s = start(config().threads(1).tls(TlsTransportCases.SERVER_TLS.toBuilder().delegatedTaskExecutor(tasks).build()),
+                (c, in) -> {
+                    c.write(in);
+                    return Action.KEEP;
+                });
+        ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
+        try (var established = TlsTransportCases.connect(s.localAddress())) {
+            assertThat(TlsTransportCases.roundTrip(established, "first")).isEqualTo("first");
+
+            tasks.hold();
+            Future<javax.net.ssl.SSLSocket> late = background.submit(() -> TlsTransportCases.connect(s.localAddress()));
+            assertThat(tasks.waiting.tryAcquire(10, TimeUnit.SECONDS)).as("the new handshake's task is waiting").isTrue();
+            // The one loop goes on serving the established connection while the new handshake's task waits: had
+            // the task run on the loop, these echoes would wait for it.
+            for (int i = 0; i < 20; i++) {
+                assertThat(TlsTransportCases.roundTrip(established, "echo " + i)).isEqualTo("echo " + i);
+            }
+            assertThat(late).as("the new handshake waits for its task").isNotDone();
+
+            tasks.release();
+            try (var second = late.get(10, TimeUnit.SECONDS)) {
+                assertThat(TlsTransportCases.roundTrip(second, "second")).isEqualTo("second");
+            }
+            assertThat(TlsTransportCases.roundTrip(established, "still")).isEqualTo("still");
+        } finally {
+            tasks.release(); // a failed assertion must not leave the late handshake waiting
+            background.close();
+        }
+    }
+
+    @Test
     void framedEchoClosesOnAnOversizedFrameAndKeepsOthers() throws Exception {
         LengthFieldFramer.Config framing = LengthFieldFramer.Config.prefixed(2, 1024);
         AtomicReference<Throwable> cause = new AtomicReference<>();

@@ -562,6 +562,17 @@ final class UringConnection implements Connection, UringLoop.Owner {
     }
 
     @Override
+    public void close(Throwable cause) {
+        if (!loop.inLoop()) {
+            loop.execute(() -> close(cause));
+            return;
+        }
+        if (closed || closing) return;
+        if (closeCause == null) closeCause = cause;
+        close();
+    }
+
+    @Override
     public void abort(Throwable cause) {
         if (!loop.inLoop()) {
             loop.execute(() -> abort(cause));

@@ -429,6 +429,17 @@ final class NioConnection implements Connection, Poller.Selectable {
     }
 
     @Override
+    public void close(Throwable cause) {
+        if (!loop.inLoop()) {
+            loop.execute(() -> close(cause));
+            return;
+        }
+        if (closed || closing) return;
+        if (closeCause == null) closeCause = cause;
+        close();
+    }
+
+    @Override
     public void abort(Throwable cause) {
         if (!loop.inLoop()) {
             loop.execute(() -> abort(cause));

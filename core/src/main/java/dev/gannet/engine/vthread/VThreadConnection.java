@@ -350,6 +350,18 @@ final class VThreadConnection implements Connection, Runnable {
         }
     }
 
+    @Override
+    public void close(Throwable cause) {
+        lock.lock();
+        try {
+            if (closed || closing) return;
+            if (closeCause == null) closeCause = cause;
+            close();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Closes without taking the lock, so it also interrupts a read or write that is blocked. */
     @Override
     public void abort(Throwable cause) {
