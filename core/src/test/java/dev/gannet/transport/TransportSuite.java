@@ -703,6 +703,32 @@ abstract class TransportSuite {
         }
     }
 
+    @Test
+    void endOfInputWhilePausedComesAfterTheInputThatPrecededIt() throws Exception {
+        // As above, but the client half-closes right after its write: the end of input must reach the handler only
+        // after every byte before it, however the engine came to see the FIN while reading was paused.
+        Server s = start(config(), new Handler() {
+            @Override
+            public Action onData(Connection c, ByteBuffer in) {
+                c.write(new byte[] {in.get()});
+                c.pauseReading();
+                c.schedule(c::resumeReading, Duration.ofMillis(5));
+                return Action.KEEP;
+            }
+
+            @Override
+            public Action onEndOfInput(Connection c) {
+                c.write("$".getBytes(StandardCharsets.UTF_8));
+                return Action.CLOSE;
+            }
+        });
+        try (TestClient c = new TestClient(s.localAddress())) {
+            c.send("abcdefgh");
+            c.channel.shutdownOutput();
+            assertThat(new String(c.readToEnd(), StandardCharsets.UTF_8)).isEqualTo("abcdefgh$");
+        }
+    }
+
     /** Collects what a client connection receives. */
     static final class ArrayBlockingReplies implements Handler {
         private final java.util.concurrent.LinkedBlockingQueue<Byte> bytes = new java.util.concurrent.LinkedBlockingQueue<>();

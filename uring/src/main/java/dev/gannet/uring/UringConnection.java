@@ -144,7 +144,10 @@ final class UringConnection implements Connection, UringLoop.Owner {
                 loop.buffers.recycle(flags >>> 16);
             }
         } else if (res == 0) {
-            if (!closed) endOfInput();
+            // With reading paused, or input kept that the handler has not been offered, the end of input waits:
+            // the socket keeps reporting it, so the receive armed once that input is delivered sees it again,
+            // after the bytes that came before it (as nio, which does not read while paused, sees it).
+            if (!closed && wantsRead() && !inputPending) endOfInput();
         } else if (res == -Sockets.ENOBUFS) {
             // The buffer ring ran dry: try again once this turn has given buffers back.
             recvStarved = true;
