@@ -252,9 +252,12 @@ final class UringConnection implements Connection, UringLoop.Owner {
     }
 
     /**
-     * Arms the receive when input is wanted, or cancels it when not. Multishot while nothing waits to go out; with
-     * output pending (a peer slow to read, say) one receive at a time, so backpressure stops input after one buffer
-     * rather than after however many a multishot receive fills before its cancel lands.
+     * Arms the receive when input is wanted, or cancels it when not. Multishot while output is under the low water
+     * mark; above it (a peer slow to read, say) one receive at a time, so backpressure stops input after one buffer
+     * rather than after however many a multishot receive fills before its cancel lands. Not "while no output is
+     * pending": a request/response connection re-arms just after writing its response, so that would turn every
+     * later receive into a single shot, one more operation per request (TLS, whose handshake pauses reading, fell
+     * into that).
      */
     private void updateReceive() {
         if (closed) return;
@@ -263,7 +266,7 @@ final class UringConnection implements Connection, UringLoop.Owner {
                 // Input the handler has not seen goes to it first: receiving more meanwhile would only pile it up.
                 if (!recvArmed && !recvStarved && !(inputPending && keptInput())) {
                     loop.ring.prep(Ring.OP_RECV, Ring.SQE_BUFFER_SELECT | fileFlag,
-                            UringLoop.MULTISHOT_RECV && out.isEmpty() ? Ring.RECV_MULTISHOT : 0, target, 0, 0, 0, 0,
+                            UringLoop.MULTISHOT_RECV && out.pending() <= group.lowWaterMark ? Ring.RECV_MULTISHOT : 0, target, 0, 0, 0, 0,
                             loop.userData(slot, UringLoop.OP_RECV), loop.buffers.group);
                     recvArmed = true;
                 }
