@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 abstract class HttpSuite {
     Server server;
+    HttpServer app;
     int port;
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -57,7 +58,8 @@ abstract class HttpSuite {
 
     @BeforeEach
     void start() throws IOException {
-        server = routes(HttpServer.create(config().build())).start();
+        app = routes(HttpServer.create(config().build()));
+        server = app.start();
         port = server.port();
     }
 
@@ -122,6 +124,24 @@ abstract class HttpSuite {
             assertThat(raw.read().body()).isEqualTo("Hello, World!");
             assertThat(raw.read().body()).isEqualTo("user 7 q=null");
         }
+    }
+
+    @Test
+    void everyPipelinedRequestIsCountedOnceWithItsRouteAndStatus() throws Exception {
+        // 40 in one write: more than one batch of finished requests that a read records together.
+        int n = 40;
+        long before = app.metrics().requests();
+        try (RawHttp raw = new RawHttp(port)) {
+            raw.send("GET /users/3 HTTP/1.1\r\nHost: x\r\n\r\n".repeat(n - 1) + "GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n");
+            for (int i = 0; i < n - 1; i++) assertThat(raw.read().body()).isEqualTo("user 3 q=null");
+            assertThat(raw.read().status()).isEqualTo(404);
+            // Recorded once the read that held them is answered: by now, since this connection's next request
+            // is only parsed after that.
+            assertThat(raw.send("GET /plaintext HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(200);
+        }
+        assertThat(app.metrics().requests() - before).isEqualTo(n + 1);
+        assertThat(app.metrics().prometheus())
+                .contains("http_server_request_duration_seconds_count{http_request_method=\"GET\",http_route=\"/users/{id}\",http_response_status_code=\"200\"} " + (n - 1));
     }
 
     @Test
