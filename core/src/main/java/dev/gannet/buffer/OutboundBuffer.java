@@ -124,11 +124,17 @@ public final class OutboundBuffer {
         }
         if (gather == null) gather = new ByteBuffer[MAX_GATHER];
         int count = 0;
+        boolean fileNext = false;
         for (Object e : entries) {
-            if (!(e instanceof ByteBuffer b) || count == MAX_GATHER) break;
+            if (!(e instanceof ByteBuffer b)) {
+                // Only a region with bytes left will push what a corked write holds back.
+                fileNext = ((FileRegion) e).count > 0;
+                break;
+            }
+            if (count == MAX_GATHER) break;
             gather[count++] = b.flip();
         }
-        long n = g.write(gather, 0, count);
+        long n = fileNext && g instanceof CorkableChannel c ? c.write(gather, 0, count, true) : g.write(gather, 0, count);
         for (int i = 0; i < count; i++) {
             afterWrite(gather[i]);
             gather[i] = null;

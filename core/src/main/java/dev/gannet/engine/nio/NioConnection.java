@@ -1,6 +1,7 @@
 package dev.gannet.engine.nio;
 
 import dev.gannet.engine.ConnectionGroup;
+import dev.gannet.buffer.CorkableChannel;
 import dev.gannet.buffer.OutboundBuffer;
 import dev.gannet.engine.CloseLog;
 import dev.gannet.engine.ConnectionEvent;
@@ -70,7 +71,7 @@ final class NioConnection implements Connection, Poller.Selectable {
     }
 
     /** The socket's descriptor as a channel for the outbound buffer's gathering writes. */
-    private final class DescriptorSink implements GatheringByteChannel {
+    private final class DescriptorSink implements CorkableChannel {
         @Override
         public int write(ByteBuffer src) throws IOException {
             return loop.io.write(fd, src);
@@ -78,7 +79,12 @@ final class NioConnection implements Connection, Poller.Selectable {
 
         @Override
         public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-            return loop.io.write(fd, srcs, offset, length);
+            return loop.io.write(fd, srcs, offset, length, false);
+        }
+
+        @Override
+        public long write(ByteBuffer[] srcs, int offset, int length, boolean more) throws IOException {
+            return loop.io.write(fd, srcs, offset, length, more);
         }
 
         @Override

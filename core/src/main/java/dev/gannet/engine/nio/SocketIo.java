@@ -35,6 +35,7 @@ final class SocketIo {
     private static final int EINTR = 4;
     private static final int EAGAIN = 11;
     private static final int MSG_NOSIGNAL = 0x4000;
+    private static final int MSG_MORE = 0x8000;
     /** Buffers per gathering write; more are left for the next call. */
     static final int MAX_IOV = 64;
     /** struct msghdr on x86-64 and aarch64 Linux: name, namelen, iov, iovlen, control, controllen, flags. */
@@ -145,8 +146,11 @@ final class SocketIo {
         return retryable("send");
     }
 
-    /** One gathering write of {@code count} direct buffers (at most {@link #MAX_IOV}), advancing their positions. */
-    long write(int fd, ByteBuffer[] srcs, int offset, int count) throws IOException {
+    /**
+     * One gathering write of {@code count} direct buffers (at most {@link #MAX_IOV}), advancing their positions;
+     * with {@code more}, as {@code MSG_MORE}: the kernel may hold a partial segment for the write that follows.
+     */
+    long write(int fd, ByteBuffer[] srcs, int offset, int count, boolean more) throws IOException {
         count = Math.min(count, MAX_IOV);
         for (int i = 0; i < count; i++) {
             ByteBuffer b = srcs[offset + i];
@@ -156,7 +160,7 @@ final class SocketIo {
         msghdr.set(ValueLayout.JAVA_LONG, MSG_IOVLEN, count);
         long n;
         try {
-            n = (long) SENDMSG.invokeExact(capture, fd, msghdrAddress, MSG_NOSIGNAL);
+            n = (long) SENDMSG.invokeExact(capture, fd, msghdrAddress, more ? MSG_NOSIGNAL | MSG_MORE : MSG_NOSIGNAL);
         } catch (Throwable t) {
             throw unexpected(t);
         }
