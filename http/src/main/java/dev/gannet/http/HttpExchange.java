@@ -47,9 +47,8 @@ final class HttpExchange {
     private RequestEvent event;
     private volatile boolean blockingInFlight;
     private HttpMetrics.Shard shard;
-    /** Inside {@link #onData}: finished requests wait in {@link #finished} for one clock read at its end. */
+    /** Inside {@link #onData}: requests it answers are recorded when it returns, with one clock reading. */
     private boolean inData;
-    private FinishedRequests finished;
 
     HttpExchange(HttpTransportHandler server, Connection connection) {
         this.server = server;
@@ -89,7 +88,7 @@ final class HttpExchange {
             return parse(in);
         } finally {
             inData = false;
-            if (finished != null && finished.count > 0) finished.record(metrics(), System.nanoTime());
+            if (shard != null) shard.endDeferred();
         }
     }
 
@@ -234,16 +233,11 @@ final class HttpExchange {
     private Action finish() {
         if (!response.isSent()) response.end();
         response.finishStream();
-        if (inData) {
-            // Recorded when this read's requests are all answered, with one clock read for the lot: pipelined
-            // requests' responses go out together then, so that is when each of them is done.
-            if (finished == null) finished = new FinishedRequests();
-            if (finished.add(methodIndex, request.method(), route, response.status(), startedAt)) {
-                finished.record(metrics(), System.nanoTime());
-            }
-        } else {
-            metrics().end(methodIndex, request.method(), route.pattern(), route.id(), response.status(),
-                    System.nanoTime() - startedAt);
+        // Inside a read, recorded when the read is done: a pipelined batch's responses go out together then, so
+        // that is when each of them is done, and the batch costs one clock reading.
+        HttpMetrics.Shard m = metrics();
+        if (!inData || !m.endLater(methodIndex, request.method(), route.pattern(), route.id(), response.status(), startedAt)) {
+            m.end(methodIndex, request.method(), route.pattern(), route.id(), response.status(), System.nanoTime() - startedAt);
         }
         if (event != null) {
             RequestEvent e = event;
@@ -302,40 +296,5 @@ final class HttpExchange {
     Action onEndOfInput() {
         // A request in flight (blocking handler) still gets its response; otherwise there is nothing left to do.
         return state == State.AWAIT_HANDLER ? Action.KEEP : Action.CLOSE;
-    }
-
-    /**
-     * Requests answered during one {@link #onData} call, waiting to be recorded. Allocated on a connection's first
-     * request; a full batch is recorded at once, so a deep pipeline reads the clock once per {@link #CAPACITY}.
-     */
-    private static final class FinishedRequests {
-        static final int CAPACITY = 16;
-        final int[] methodIndex = new int[CAPACITY];
-        final String[] method = new String[CAPACITY];
-        final HttpServer.Route[] route = new HttpServer.Route[CAPACITY];
-        final int[] status = new int[CAPACITY];
-        final long[] startedAt = new long[CAPACITY];
-        int count;
-
-        /** Adds one; true when the batch is full and must be recorded now. */
-        boolean add(int methodIndex, String method, HttpServer.Route route, int status, long startedAt) {
-            int i = count++;
-            this.methodIndex[i] = methodIndex;
-            this.method[i] = method;
-            this.route[i] = route;
-            this.status[i] = status;
-            this.startedAt[i] = startedAt;
-            return count == CAPACITY;
-        }
-
-        void record(HttpMetrics.Shard metrics, long now) {
-            for (int i = 0; i < count; i++) {
-                HttpServer.Route r = route[i];
-                metrics.end(methodIndex[i], method[i], r.pattern(), r.id(), status[i], now - startedAt[i]);
-                method[i] = null;
-                route[i] = null;
-            }
-            count = 0;
-        }
     }
 }

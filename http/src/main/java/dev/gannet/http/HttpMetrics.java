@@ -75,10 +75,13 @@ public final class HttpMetrics {
         private final Map<Long, Series> series = new ConcurrentHashMap<>();
         /** The series each route used last: a request usually repeats its route's last method and status. */
         private final Series[] lastByRoute;
+        /** Requests waiting for {@link #endDeferred}; only an owned shard has them (a shared one locks per call). */
+        private final Deferred deferred;
 
         Shard(Thread owner, int routes) {
             this.owner = owner;
             this.lastByRoute = new Series[routes];
+            this.deferred = owner != null ? new Deferred() : null;
         }
 
         /** Whether the calling thread may record here. */
@@ -104,6 +107,37 @@ public final class HttpMetrics {
                     record(methodIndex, method, route, routeId, status, nanos);
                 }
             }
+        }
+
+        /**
+         * As {@link #end}, but the request's duration ends at the next {@link #endDeferred} (when the read that held
+         * it is done), so a pipelined batch reads the clock once. False on a shared shard: record with end instead.
+         */
+        boolean endLater(int methodIndex, String method, String route, int routeId, int status, long startedAt) {
+            Deferred d = deferred;
+            if (d == null) return false;
+            int i = d.count++;
+            d.methodIndex[i] = methodIndex;
+            d.method[i] = method;
+            d.route[i] = route;
+            d.routeId[i] = routeId;
+            d.status[i] = status;
+            d.startedAt[i] = startedAt;
+            if (d.count == Deferred.CAPACITY) endDeferred();
+            return true;
+        }
+
+        /** Records what {@link #endLater} kept, each ending now. */
+        void endDeferred() {
+            Deferred d = deferred;
+            if (d == null || d.count == 0) return;
+            long now = System.nanoTime();
+            for (int i = 0; i < d.count; i++) {
+                record(d.methodIndex[i], d.method[i], d.route[i], d.routeId[i], d.status[i], now - d.startedAt[i]);
+                d.method[i] = null;
+                d.route[i] = null;
+            }
+            d.count = 0;
         }
 
         private void record(int methodIndex, String method, String route, int routeId, int status, long nanos) {
@@ -132,6 +166,18 @@ public final class HttpMetrics {
                 }
             }
         }
+    }
+
+    /** Requests an owned shard is to record at the end of the current read: at most a batch of them. */
+    private static final class Deferred {
+        static final int CAPACITY = 16;
+        final int[] methodIndex = new int[CAPACITY];
+        final String[] method = new String[CAPACITY];
+        final String[] route = new String[CAPACITY];
+        final int[] routeId = new int[CAPACITY];
+        final int[] status = new int[CAPACITY];
+        final long[] startedAt = new long[CAPACITY];
+        int count;
     }
 
     private static long key(int routeId, int methodIndex, int status) {

@@ -81,4 +81,25 @@ class HttpMetricsTest {
         other.join();
         assertThat(usable[0]).isFalse();
     }
+
+    @Test
+    void anOwnedShardRecordsDeferredRequestsAtTheEndOfTheReadOrWhenABatchIsFull() throws Exception {
+        HttpMetrics m = new HttpMetrics(1);
+        HttpMetrics.Shard mine = m.shard(1);
+        long start = System.nanoTime();
+        for (int i = 0; i < 3; i++) assertThat(mine.endLater(0, "GET", "/a", 0, 200, start)).isTrue();
+        assertThat(m.requests()).isZero();
+        mine.endDeferred();
+        assertThat(m.requests()).isEqualTo(3);
+        // A full batch goes at once, without waiting for the read to end.
+        for (int i = 0; i < 16; i++) mine.endLater(0, "GET", "/a", 0, 200, start);
+        assertThat(m.requests()).isEqualTo(19);
+        mine.endDeferred();
+        assertThat(m.requests()).isEqualTo(19);
+
+        // Virtual threads share locked shards, which record at once instead.
+        boolean[] deferred = new boolean[1];
+        Thread.ofVirtual().start(() -> deferred[0] = m.shard(2).endLater(0, "GET", "/a", 0, 200, start)).join();
+        assertThat(deferred[0]).isFalse();
+    }
 }
