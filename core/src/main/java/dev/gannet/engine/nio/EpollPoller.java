@@ -6,12 +6,10 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.nio.channels.NetworkChannel;
 import java.nio.channels.SelectableChannel;
 import java.util.Arrays;
@@ -46,8 +44,6 @@ final class EpollPoller extends Poller {
 
     static final boolean AVAILABLE;
     private static final MethodHandle EPOLL_CREATE1, EPOLL_CTL, EPOLL_WAIT, EVENTFD, FD_READ, FD_WRITE, CLOSE;
-    private static final VarHandle ERRNO;
-    private static final long CAPTURE_SIZE;
     /** Holds the 8-byte 1 that wakeups write; shared by all threads, which only read it. */
     private static final MemorySegment ONE;
 
@@ -57,11 +53,10 @@ final class EpollPoller extends Poller {
         EVENT_SIZE = packed ? 12 : 16;
         DATA_OFFSET = packed ? 4 : 8;
         MethodHandle create = null, ctl = null, wait = null, eventfd = null, read = null, write = null, close = null;
-        VarHandle errno = null;
-        long captureSize = 0;
         MemorySegment one = null;
         boolean ok = false;
-        // SocketIo's availability covers native access, Linux and the descriptor lookup this needs as well.
+        // SocketIo's availability covers native access, Linux and the descriptor lookup this needs as well, and its
+        // errno capture serves these calls too.
         if (SocketIo.AVAILABLE) {
             try {
                 Linker linker = Linker.nativeLinker();
@@ -77,12 +72,9 @@ final class EpollPoller extends Poller {
                 read = linker.downcallHandle(libc.find("read").orElseThrow(), FunctionDescriptor.of(l, i, l, l));
                 write = linker.downcallHandle(libc.find("write").orElseThrow(), FunctionDescriptor.of(l, i, l, l));
                 close = linker.downcallHandle(libc.find("close").orElseThrow(), FunctionDescriptor.of(i, i));
-                MemoryLayout state = Linker.Option.captureStateLayout();
-                errno = state.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-                captureSize = state.byteSize();
                 one = Arena.global().allocate(8, 8);
                 one.set(ValueLayout.JAVA_LONG, 0, 1L);
-                ok = System.getProperty("os.name").startsWith("Linux");
+                ok = true;
             } catch (RuntimeException | LinkageError e) {
                 System.getLogger(EpollPoller.class.getName()).log(System.Logger.Level.DEBUG,
                         "epoll unavailable, using the JDK selector: " + e);
@@ -96,8 +88,6 @@ final class EpollPoller extends Poller {
         FD_READ = read;
         FD_WRITE = write;
         CLOSE = close;
-        ERRNO = errno;
-        CAPTURE_SIZE = captureSize;
         ONE = one;
     }
 
@@ -108,7 +98,7 @@ final class EpollPoller extends Poller {
     private final long eventsAddress = events.address();
     private final MemorySegment ctlEvent = arena.allocate(16, 8);
     private final long ctlEventAddress = ctlEvent.address();
-    private final MemorySegment capture = arena.allocate(CAPTURE_SIZE);
+    private final MemorySegment capture = arena.allocate(SocketIo.CAPTURE_SIZE);
     private final MemorySegment drain = arena.allocate(8, 8);
 
     /** Per slot: the registration, or null when the slot is free. */
@@ -258,9 +248,9 @@ final class EpollPoller extends Poller {
             throw rethrow(t);
         }
         if (n < 0) {
-            int errno = (int) ERRNO.get(capture, 0L);
+            int errno = SocketIo.errno(capture);
             if (errno == EINTR) return 0;
-            throw new IOException("epoll_wait failed: errno " + errno);
+            throw new IOException("epoll_wait failed: " + SocketIo.describe(errno));
         }
         int dispatched = failed;
         for (int i = 0; i < n; i++) {
@@ -330,9 +320,9 @@ final class EpollPoller extends Poller {
             throw rethrow(t);
         }
         if (r < 0) {
-            int errno = (int) ERRNO.get(capture, 0L);
+            int errno = SocketIo.errno(capture);
             if (op == EPOLL_CTL_DEL && (errno == ENOENT || errno == EBADF)) return;
-            throw new IOException("epoll_ctl(" + op + ", fd " + fd + ") failed: errno " + errno);
+            throw new IOException("epoll_ctl(" + op + ", fd " + fd + ") failed: " + SocketIo.describe(errno));
         }
     }
 

@@ -51,7 +51,8 @@ final class SocketIo {
     private static final MethodHandle STRERROR;
     private static final MethodHandle BUFFER_ADDRESS;
     private static final VarHandle ERRNO;
-    private static final long CAPTURE_SIZE;
+    /** Bytes of the call state an errno-capturing downcall writes; {@link #errno} reads it. */
+    static final long CAPTURE_SIZE;
 
     static {
         MethodHandle recv = null, send = null, sendmsg = null, strerror = null, address = null;
@@ -183,14 +184,19 @@ final class SocketIo {
         }
     }
 
+    /** The errno an errno-capturing downcall left in {@code capture}. */
+    static int errno(MemorySegment capture) {
+        return (int) ERRNO.get(capture, 0L);
+    }
+
     /** 0 for "try again later"; otherwise the failure as the JDK would report it (a SocketException). */
     private int retryable(String call) throws IOException {
-        int errno = (int) ERRNO.get(capture, 0L);
+        int errno = errno(capture);
         if (errno == EAGAIN || errno == EINTR) return 0;
         throw new SocketException(describe(errno) + " (" + call + ")");
     }
 
-    private static String describe(int errno) {
+    static String describe(int errno) {
         try {
             MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
             return s.reinterpret(256).getString(0);

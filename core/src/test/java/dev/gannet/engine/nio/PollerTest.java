@@ -1,5 +1,6 @@
 package dev.gannet.engine.nio;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -70,6 +71,26 @@ class PollerTest {
 
         Poller.Selectable named(String name) {
             return ops -> events.add(name + ":" + ops);
+        }
+    }
+
+    @Test
+    void thePropertyChoosesTheJdkSelectorAndEpollIsTheDefaultWhereAvailable() throws IOException {
+        try (Poller jdk = withProperty("jdk"); Poller byDefault = withProperty(null)) {
+            assertThat(jdk).isInstanceOf(Poller.JdkPoller.class);
+            assertThat(byDefault).isInstanceOf(EpollPoller.AVAILABLE ? EpollPoller.class : Poller.JdkPoller.class);
+        }
+    }
+
+    private static Poller withProperty(String value) throws IOException {
+        String before = System.getProperty("gannet.nio.poller");
+        try {
+            if (value == null) System.clearProperty("gannet.nio.poller");
+            else System.setProperty("gannet.nio.poller", value);
+            return Poller.open();
+        } finally {
+            if (before == null) System.clearProperty("gannet.nio.poller");
+            else System.setProperty("gannet.nio.poller", before);
         }
     }
 
