@@ -5,7 +5,9 @@
 #
 #   bench/scripts/ab.sh gannet|netty-epoll|netty-io_uring PATH [wrk args...]
 #   env: ENGINE (gannet's engine, default nio), EXTRA (more JVM flags, e.g. -Dgannet.uring.fixedFiles=false),
-#        DUR (measured seconds, default 6), PORT (default 18080)
+#        DUR (measured seconds, default 6), PORT (default 18080),
+#        SERVER_DIR (gannet's jars, default server/target: copy it aside to compare two builds),
+#        STATIC (a directory gannet serves at /static/, e.g. one holding a 16 KB file)
 # Needs a built tree (./gannet --version builds nothing; run ./gannet serve once, or ./mvnw package).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,11 +15,13 @@ WHO=$1; URL=$2; shift 2
 PORT=${PORT:-18080}
 JAVA="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java"
 LOG=$(mktemp)
+SD=${SERVER_DIR:-server/target}
 if [ "$WHO" = gannet ]; then
   # The flags the launcher gives `serve` (see ./gannet), plus EXTRA.
   taskset -c 0 "$JAVA" --enable-native-access=ALL-UNNAMED --add-exports java.base/sun.nio.ch=ALL-UNNAMED \
-    -XX:+UseParallelGC -XX:AutoBoxCacheMax=65536 ${EXTRA:-} -cp "server/target/gannet-server.jar:server/target/lib/*" \
-    dev.gannet.server.Gannet serve --engine "${ENGINE:-nio}" --threads 1 --port "$PORT" --bench-routes > "$LOG" 2>&1 &
+    -XX:+UseParallelGC -XX:AutoBoxCacheMax=65536 ${EXTRA:-} -cp "$SD/gannet-server.jar:$SD/lib/*" \
+    dev.gannet.server.Gannet serve --engine "${ENGINE:-nio}" --threads 1 --port "$PORT" ${STATIC:+--static "$STATIC"} \
+    --bench-routes > "$LOG" 2>&1 &
 else
   # The flags the http bench gives the Netty peers (HttpContender.NETTY_FLAGS).
   taskset -c 0 "$JAVA" -XX:+UseParallelGC -Dio.netty.buffer.checkBounds=false -Dio.netty.buffer.checkAccessible=false \
