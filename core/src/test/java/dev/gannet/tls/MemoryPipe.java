@@ -212,6 +212,11 @@ final class MemoryPipe {
         private void receive(ByteBuffer chunk) {
             in = ensure(in, chunk.remaining());
             in.put(chunk);
+            offerInput();
+        }
+
+        /** Shows the handler everything received and not yet consumed. */
+        private void offerInput() {
             call(() -> {
                 in.flip();
                 try {
@@ -332,16 +337,7 @@ final class MemoryPipe {
 
         private void redeliver() {
             if (paused) return;
-            if (in.position() > 0) {
-                call(() -> {
-                    in.flip();
-                    try {
-                        return handler.onData(this, in);
-                    } finally {
-                        in.compact();
-                    }
-                });
-            }
+            if (in.position() > 0) offerInput();
             if (eofHeld && !paused) {
                 eofHeld = false;
                 call(() -> handler.onEndOfInput(this));
