@@ -49,6 +49,7 @@ public final class Ring implements AutoCloseable {
     public static final int FEAT_SUBMIT_STABLE = 1 << 2;
     public static final int FEAT_FAST_POLL = 1 << 5;
     public static final int FEAT_EXT_ARG = 1 << 8;
+    public static final int FEAT_REG_REG_RING = 1 << 13;
 
     // Submission entry flags, ioprio bits and per-op flags.
     public static final int SQE_FIXED_FILE = 1;
@@ -73,7 +74,10 @@ public final class Ring implements AutoCloseable {
 
     private static final int ENTER_GETEVENTS = 1;
     private static final int ENTER_EXT_ARG = 1 << 3;
+    private static final int ENTER_REGISTERED_RING = 1 << 4;
     private static final int REGISTER_PROBE = 8;
+    private static final int REGISTER_RING_FDS = 20;
+    private static final int UNREGISTER_RING_FDS = 21;
     private static final long OFF_SQ_RING = 0;
     private static final long OFF_CQ_RING = 0x8000000L;
     private static final long OFF_SQES = 0x10000000L;
@@ -114,6 +118,9 @@ public final class Ring implements AutoCloseable {
     private int tail;
     private int submittedTail;
     private boolean closed;
+    /** What {@link #enter} names the ring by: its descriptor, or its index among the thread's registered rings. */
+    private int enterFd;
+    private int enterFlags;
 
     private Ring(int fd, MemorySegment params, int flags, byte[] supported) throws IOException {
         this.fd = fd;
@@ -150,6 +157,28 @@ public final class Ring implements AutoCloseable {
         waitTimeout = arena.allocate(16, 8);
         waitArg.set(ValueLayout.JAVA_LONG, 16, waitTimeout.address());
         this.supported = supported;
+        this.enterFd = fd;
+    }
+
+    /**
+     * Registers the ring with the calling thread (IORING_REGISTER_RING_FDS), so that thread's {@link #enter} calls
+     * name it by index and the kernel skips looking the descriptor up on each of them. Only the registering thread
+     * may enter afterwards. Returns false, changing nothing, where the kernel cannot.
+     */
+    public boolean registerWithThread() {
+        if ((features & FEAT_REG_REG_RING) == 0) return false;
+        try (Arena tmp = Arena.ofConfined()) {
+            // struct io_uring_rsrc_update { u32 offset (-1: any free index); u32 resv; u64 data (the descriptor) }
+            MemorySegment update = tmp.allocate(16, 8);
+            update.set(ValueLayout.JAVA_INT, 0, -1);
+            update.set(ValueLayout.JAVA_LONG, 8, fd);
+            if (register(REGISTER_RING_FDS, update.address(), 1) != 1) return false;
+            enterFd = update.get(ValueLayout.JAVA_INT, 0);
+            enterFlags = ENTER_REGISTERED_RING;
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
@@ -253,7 +282,7 @@ public final class Ring implements AutoCloseable {
     public int enter(int minComplete, long timeoutNanos) throws IOException {
         INT.setRelease(sqRing, sqTail, tail);
         int toSubmit = tail - submittedTail;
-        int flags = 0;
+        int flags = enterFlags;
         long arg = 0;
         long argSize = 0;
         if (minComplete > 0 || mustFlushOverflow()) {
@@ -266,9 +295,9 @@ public final class Ring implements AutoCloseable {
                 argSize = waitArg.byteSize();
             }
         }
-        if (toSubmit == 0 && flags == 0) return 0;
+        if (toSubmit == 0 && (flags & ENTER_GETEVENTS) == 0) return 0;
         while (true) {
-            long rc = Native.syscall(Native.SYS_IO_URING_ENTER, fd, toSubmit, Math.max(0, minComplete), flags, arg,
+            long rc = Native.syscall(Native.SYS_IO_URING_ENTER, enterFd, toSubmit, Math.max(0, minComplete), flags, arg,
                     argSize);
             if (rc >= 0) {
                 submittedTail += (int) rc;
@@ -324,6 +353,17 @@ public final class Ring implements AutoCloseable {
     public void close() {
         if (closed) return;
         closed = true;
+        if (enterFlags != 0) {
+            // The thread's registration holds the ring open; drop it (on the registering thread, where the loop
+            // closes its ring), or the ring would live on until that thread ends.
+            try (Arena tmp = Arena.ofConfined()) {
+                MemorySegment update = tmp.allocate(16, 8);
+                update.set(ValueLayout.JAVA_INT, 0, enterFd);
+                register(UNREGISTER_RING_FDS, update.address(), 1);
+            } catch (IOException e) {
+                // the thread is not the registering one: its end releases the ring
+            }
+        }
         Native.munmap(sqes);
         Native.munmap(sqRing);
         if (cqRing != sqRing) Native.munmap(cqRing);

@@ -89,6 +89,11 @@ final class UringConnection implements Connection, UringLoop.Owner {
         this.fileFlag = fixed ? Ring.SQE_FIXED_FILE : 0;
     }
 
+    /** Whether sends and receives name the socket by its index in the loop's registered file table. */
+    boolean usesRegisteredFile() {
+        return fileFlag != 0;
+    }
+
     /** Joins the loop, calls {@link Handler#onOpen} and starts receiving. Runs on the loop. */
     void open() {
         lastActivity = loop.now;

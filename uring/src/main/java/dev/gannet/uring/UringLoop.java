@@ -4,7 +4,9 @@ import dev.gannet.buffer.BufferPool;
 import dev.gannet.engine.LoopTimer;
 import dev.gannet.engine.LoopWatch;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -35,7 +37,7 @@ final class UringLoop implements Runnable {
     private static final int MAX_SLOTS = 1 << 24;
 
     static final int OP_RECV = 1, OP_SEND = 2, OP_CANCEL = 3, OP_CONNECT = 4, OP_ACCEPT = 5, OP_WAKE = 6, OP_FILES = 7;
-    /** Registered file table size: slots below it use registered files, others their descriptors. */
+    /** Largest registered file table: slots below its size use registered files, others their descriptors. */
     static final int FILE_TABLE = 32768;
     // Switches for measuring each kernel feature's effect (docs/io_uring.md); all on by default.
     private static final boolean FIXED_FILES = !"false".equals(System.getProperty("gannet.uring.fixedFiles"));
@@ -69,7 +71,8 @@ final class UringLoop implements Runnable {
     /** Descriptors for this turn's file-table updates: the kernel reads them when it takes the entries. */
     private final MemorySegment fileUpdates = arena.allocate(4L * 1024, 8);
     private int fileUpdateCount;
-    private boolean fileTable;
+    /** Entries in the registered file table; 0 when there is none. */
+    private int fileTableSize;
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakeupPending = new AtomicBoolean();
     private final PriorityQueue<LoopTimer> timers = new PriorityQueue<>();
@@ -196,7 +199,7 @@ final class UringLoop implements Runnable {
 
     /** Puts {@code fd} in the file table at {@code slot}; false when the table is off or too small. */
     boolean registerFile(int slot, int fd) {
-        if (!fileTable || slot >= FILE_TABLE) return false;
+        if (slot >= fileTableSize) return false;
         try {
             updateFile(slot, fd);
             return true;
@@ -262,19 +265,38 @@ final class UringLoop implements Runnable {
                 : Ring.SETUP_COOP_TASKRUN) | Ring.SETUP_SUBMIT_ALL);
         buffers = new BufferRing(ring, BUFFER_GROUP, RECV_BUFFERS, RECV_BUFFER_SIZE);
         eventFd = Sockets.eventfd(0, Sockets.EFD_NONBLOCK | Sockets.EFD_CLOEXEC);
+        ring.registerWithThread();
         if (FIXED_FILES && ring.supports(Ring.OP_FILES_UPDATE)) {
+            // The kernel refuses a table larger than the process's descriptor limit (EMFILE), and a process cannot
+            // hold more sockets than that limit anyway.
+            int size = (int) Math.min(FILE_TABLE, descriptorLimit());
             try (Arena tmp = Arena.ofConfined()) {
                 // struct io_uring_rsrc_register { u32 nr; u32 flags (SPARSE); u64 resv2; u64 data; u64 tags; }
                 MemorySegment reg = tmp.allocate(32, 8);
-                reg.set(ValueLayout.JAVA_INT, 0, FILE_TABLE);
+                reg.set(ValueLayout.JAVA_INT, 0, size);
                 reg.set(ValueLayout.JAVA_INT, 4, 1);
                 ring.register(REGISTER_FILES2, reg.address(), 32);
-                fileTable = true;
+                fileTableSize = size;
             } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "no registered file table, using descriptors: " + e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, thread.getName() + ": no registered file table of " + size
+                        + " entries, sends and receives look descriptors up: " + e.getMessage());
             }
         }
         armWake();
+    }
+
+    /** The soft RLIMIT_NOFILE, as the JDK reads it; FILE_TABLE where it cannot. */
+    private static long descriptorLimit() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean unix) {
+            long limit = unix.getMaxFileDescriptorCount();
+            if (limit > 0) return limit;
+        }
+        return FILE_TABLE;
+    }
+
+    /** Entries in the registered file table (0: none); for tests. */
+    int fileTableSize() {
+        return fileTableSize;
     }
 
     private void armWake() throws IOException {

@@ -76,6 +76,29 @@ class RingTest {
     }
 
     @Test
+    void aRingRegisteredWithItsThreadIsEnteredByIndex() throws Exception {
+        Ring r = ring(8, 2);
+        assertThat(r.features & Ring.FEAT_REG_REG_RING).as("kernel 5.18+").isNotZero();
+        assertThat(r.registerWithThread()).isTrue();
+        r.prep(Ring.OP_NOP, 0, 0, -1, 0, 0, 0, 0, 7, 0);
+        assertThat(r.enter(1, -1)).isEqualTo(1);
+        assertThat(reap(r)).extracting(Cqe::userData).containsExactly(7L);
+        // Another thread holds no such registration: the index means nothing there, and its enter must fail.
+        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread other = Thread.ofPlatform().start(() -> {
+            try {
+                r.prep(Ring.OP_NOP, 0, 0, -1, 0, 0, 0, 0, 8, 0);
+                outcome.set(r.enter(1, -1));
+            } catch (java.io.IOException expected) {
+                outcome.set(expected);
+            }
+        });
+        other.join();
+        assertThat(outcome.get()).isInstanceOf(java.io.IOException.class);
+        assertThat(((Exception) outcome.get())).hasMessageContaining("io_uring_enter");
+    }
+
+    @Test
     void aFullSubmissionRingIsSubmittedRatherThanOverwritten() throws Exception {
         Ring r = ring(8, 4);
         for (int i = 0; i < 20; i++) r.prep(Ring.OP_NOP, 0, 0, -1, 0, 0, 0, 0, i, 0);
