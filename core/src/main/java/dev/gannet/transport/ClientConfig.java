@@ -17,6 +17,9 @@ import java.util.Objects;
  * @param idleTimeout      see {@link ServerConfig#idleTimeout()}; zero for never
  * @param tickInterval     see {@link ServerConfig#tickInterval()}
  * @param tls              TLS settings, or null for plain TCP
+ * @param sameLoopAs       a server of the same engine whose first event loop should own the connection, or null
+ *                         for the engine's client loops. A gateway or proxy that relays between its accepted and
+ *                         its outbound connections then handles both on one thread, with no hand-off between them.
  */
 public record ClientConfig(
         String engine,
@@ -29,7 +32,8 @@ public record ClientConfig(
         int highWaterMark,
         Duration idleTimeout,
         Duration tickInterval,
-        dev.gannet.tls.TlsConfig tls) {
+        dev.gannet.tls.TlsConfig tls,
+        Server sameLoopAs) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_BACKOFF_INITIAL = Duration.ofMillis(100);
@@ -74,6 +78,7 @@ public record ClientConfig(
         private Duration idleTimeout = Duration.ZERO;
         private Duration tickInterval = Duration.ZERO;
         private dev.gannet.tls.TlsConfig tls;
+        private Server sameLoopAs;
 
         public Builder engine(String v) { engine = v; return this; }
         public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
@@ -84,10 +89,11 @@ public record ClientConfig(
         public Builder idleTimeout(Duration v) { idleTimeout = v; return this; }
         public Builder tickInterval(Duration v) { tickInterval = v; return this; }
         public Builder tls(dev.gannet.tls.TlsConfig v) { tls = v; return this; }
+        public Builder sameLoopAs(Server v) { sameLoopAs = v; return this; }
 
         public ClientConfig build() {
             return new ClientConfig(engine, connectTimeout, reconnect, backoffInitial, backoffMax, socket,
-                    lowWaterMark, highWaterMark, idleTimeout, tickInterval, tls);
+                    lowWaterMark, highWaterMark, idleTimeout, tickInterval, tls, sameLoopAs);
         }
     }
 }

@@ -69,6 +69,35 @@ abstract class TransportSuite {
     }
 
     @Test
+    void aClientAskedToShareAServersLoopRunsOnIt() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(engine().equals("vthread"), "vthread has no event loops to share");
+        Server relay = start(config().threads(1), (c, in) -> Action.KEEP);
+        Server echo = startEcho();
+        java.util.concurrent.CompletableFuture<String> openedOn = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CompletableFuture<String> echoedOn = new java.util.concurrent.CompletableFuture<>();
+        Handler client = new Handler() {
+            @Override
+            public Action onOpen(Connection c) {
+                openedOn.complete(Thread.currentThread().getName());
+                c.write("x".getBytes(StandardCharsets.US_ASCII));
+                return Action.KEEP;
+            }
+
+            @Override
+            public Action onData(Connection c, ByteBuffer in) {
+                in.position(in.limit());
+                echoedOn.complete(Thread.currentThread().getName());
+                return Action.CLOSE;
+            }
+        };
+        ClientConfig cc = ClientConfig.builder().engine(engine()).sameLoopAs(relay).build();
+        TcpClient.connect(echo.localAddress(), cc, client).get(5, TimeUnit.SECONDS);
+        String loop = relay.loops().getFirst().name();
+        assertThat(openedOn.get(5, TimeUnit.SECONDS)).isEqualTo(loop);
+        assertThat(echoedOn.get(5, TimeUnit.SECONDS)).isEqualTo(loop);
+    }
+
+    @Test
     void aHandlerThatBlocksItsLoopIsReportedOncePerEpisode() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeFalse(engine().equals("vthread"), "vthread has no event loops to block");
         Server s = start(config().threads(1).blockedLoopWarning(Duration.ofMillis(100)), (c, in) -> {

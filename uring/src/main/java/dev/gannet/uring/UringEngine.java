@@ -74,7 +74,7 @@ public final class UringEngine implements Engine {
         }
         UringLoop loop;
         try {
-            loop = clientLoop();
+            loop = config.sameLoopAs() instanceof UringServer server ? server.firstLoop() : clientLoop();
         } catch (UncheckedIOException e) {
             Native.close(fd);
             return CompletableFuture.failedFuture(e.getCause());

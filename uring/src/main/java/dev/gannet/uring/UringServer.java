@@ -122,6 +122,11 @@ final class UringServer extends ServerBase {
     }
 
     /** Slots in use over all loops: listeners plus connections (or their cancellations) not yet released. */
+    /** The loop that outbound connections made with {@code ClientConfig.sameLoopAs(this)} run on. */
+    UringLoop firstLoop() {
+        return loops[0];
+    }
+
     int slotsInUse() {
         int n = 0;
         for (UringLoop l : loops) n += l.slotsInUse();

@@ -47,7 +47,7 @@ public final class NioEngine implements Engine {
     @Override
     public CompletableFuture<Connection> connect(InetSocketAddress remote, ClientConfig config, Handler handler) {
         CompletableFuture<Connection> result = new CompletableFuture<>();
-        NioLoop loop = clientLoop();
+        NioLoop loop = config.sameLoopAs() instanceof NioServer server ? server.firstLoop() : clientLoop();
         SocketChannel ch;
         try {
             ch = SocketChannel.open();

@@ -122,6 +122,11 @@ final class NioServer extends ServerBase {
         }
     }
 
+    /** The loop that outbound connections made with {@code ClientConfig.sameLoopAs(this)} run on. */
+    NioLoop firstLoop() {
+        return loops[0];
+    }
+
     @Override
     public List<LoopStats> loops() {
         List<LoopStats> out = new ArrayList<>(loops.length);

@@ -1,0 +1,175 @@
+package dev.gannet.fep.gateway;
+
+import dev.gannet.fep.journal.FsyncPolicy;
+import dev.gannet.fep.wire.MsgType;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeSet;
+
+/**
+ * The gateway's configuration: where it listens, its members, its upstream institutions, the journal and the
+ * limits. Read from a properties file ({@link #load}); {@code fep/gateway.properties} is the annotated sample.
+ *
+ * @param listen             the member-facing address
+ * @param engine             the transport engine (nio or io_uring: the gateway runs on one event loop)
+ * @param members            who may log on; a member's session number (1..65534) tags the correlation ids the
+ *                           gateway sends upstream, so replies find their member even across restarts
+ * @param upstreams          the institutions, each with the message types and the destination code routed to it
+ * @param journalDir         one journal file per session
+ * @param fsync              when the journal forces its writes to disk
+ * @param groupCommit        the longest a GROUP fsync waits
+ * @param throttlePerSecond  application messages a second per member session; 0 for no limit
+ * @param queuePerUpstream   frames held for an upstream while it is down; beyond it, Reject(QUEUE_FULL)
+ * @param rejectWhenDown     true: Reject(UPSTREAM_UNAVAILABLE) at once while an upstream is down, instead of queueing
+ * @param logonsPerSecond    logon attempts a second over all members, beyond which Logout(LOGON_FLOOD)
+ */
+public record GatewayConfig(
+        InetSocketAddress listen,
+        String engine,
+        List<Member> members,
+        List<Upstream> upstreams,
+        Path journalDir,
+        FsyncPolicy fsync,
+        Duration groupCommit,
+        int throttlePerSecond,
+        int queuePerUpstream,
+        boolean rejectWhenDown,
+        int logonsPerSecond) {
+
+    /** A member firm: its id in Logon, its credential and its session number. */
+    public record Member(String id, String credential, long sessionId) {
+        public Member {
+            checkText("member id", id, MsgType.Logon.MEMBER_ID_LENGTH);
+            checkText("credential", credential, MsgType.Logon.CREDENTIAL_LENGTH);
+            if (sessionId <= 0 || sessionId > 0xfffe) {
+                throw new IllegalArgumentException("member " + id + ": session must be 1..65534");
+            }
+        }
+    }
+
+    /** An institution the gateway logs on to, as member {@code memberId}. */
+    public record Upstream(String name, InetSocketAddress address, int destination, List<Integer> types,
+                           String memberId, String credential, long sessionId) {
+        public Upstream {
+            if (destination <= 0 || destination > 0xffff) {
+                throw new IllegalArgumentException("upstream " + name + ": destination must be 1..65535");
+            }
+            for (int t : types) {
+                if (!MsgType.isRoutedRequest(t)) {
+                    throw new IllegalArgumentException("upstream " + name + ": " + MsgType.name(t) + " is not routed");
+                }
+            }
+            checkText("upstream member id", memberId, MsgType.Logon.MEMBER_ID_LENGTH);
+            checkText("upstream credential", credential, MsgType.Logon.CREDENTIAL_LENGTH);
+            types = List.copyOf(types);
+        }
+    }
+
+    public GatewayConfig {
+        members = List.copyOf(members);
+        upstreams = List.copyOf(upstreams);
+        if (members.isEmpty()) throw new IllegalArgumentException("no members configured");
+        if (members.stream().map(Member::sessionId).distinct().count() != members.size()) {
+            throw new IllegalArgumentException("member session numbers must be unique");
+        }
+        if (!engine.equals("nio") && !engine.equals("io_uring") && !engine.equals("auto")) {
+            throw new IllegalArgumentException("engine must be nio, io_uring or auto: the gateway runs on one loop");
+        }
+        if (queuePerUpstream < 0 || throttlePerSecond < 0 || logonsPerSecond <= 0) {
+            throw new IllegalArgumentException("limits must be >= 0 (logonsPerSecond > 0)");
+        }
+    }
+
+    private static void checkText(String what, String v, int width) {
+        if (v == null || v.isEmpty() || v.length() > width || !v.chars().allMatch(c -> c >= 0x20 && c <= 0x7e)) {
+            throw new IllegalArgumentException(what + " must be 1.." + width + " printable ASCII characters: " + v);
+        }
+    }
+
+    /** Reads a properties file; every error names the key. */
+    public static GatewayConfig load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        }
+        return parse(p, file.toAbsolutePath().getParent());
+    }
+
+    static GatewayConfig parse(Properties p, Path base) {
+        Map<String, Map<String, String>> members = groups(p, "member.");
+        Map<String, Map<String, String>> upstreams = groups(p, "upstream.");
+        List<Member> ms = new ArrayList<>();
+        for (var e : members.entrySet()) {
+            Map<String, String> m = e.getValue();
+            ms.add(new Member(e.getKey(), need(m, "member." + e.getKey(), "credential"),
+                    Long.parseLong(need(m, "member." + e.getKey(), "session"))));
+        }
+        List<Upstream> us = new ArrayList<>();
+        for (var e : upstreams.entrySet()) {
+            String key = "upstream." + e.getKey();
+            Map<String, String> u = e.getValue();
+            List<Integer> types = new ArrayList<>();
+            for (String t : need(u, key, "types").split(",")) types.add(type(t.trim(), key + ".types"));
+            us.add(new Upstream(e.getKey(), address(need(u, key, "address"), key + ".address"),
+                    Integer.parseInt(need(u, key, "destination")), types,
+                    need(u, key, "member"), need(u, key, "credential"),
+                    Long.parseLong(need(u, key, "session"))));
+        }
+        Path dir = Path.of(p.getProperty("journal.dir", "fep-journal"));
+        if (!dir.isAbsolute() && base != null) dir = base.resolve(dir);
+        return new GatewayConfig(
+                address(p.getProperty("listen", "0.0.0.0:9400"), "listen"),
+                p.getProperty("engine", "nio"),
+                ms, us, dir,
+                FsyncPolicy.valueOf(p.getProperty("journal.fsync", "none").toUpperCase(Locale.ROOT)),
+                Duration.ofMillis(Long.parseLong(p.getProperty("journal.groupCommitMillis", "1"))),
+                Integer.parseInt(p.getProperty("limits.throttlePerSecond", "50000")),
+                Integer.parseInt(p.getProperty("limits.queuePerUpstream", "10000")),
+                Boolean.parseBoolean(p.getProperty("limits.rejectWhenUpstreamDown", "false")),
+                Integer.parseInt(p.getProperty("limits.logonsPerSecond", "20")));
+    }
+
+    /** {@code prefix.NAME.key = value} → NAME → key → value, names sorted. */
+    private static Map<String, Map<String, String>> groups(Properties p, String prefix) {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        for (String k : new TreeSet<>(p.stringPropertyNames())) {
+            if (!k.startsWith(prefix)) continue;
+            String rest = k.substring(prefix.length());
+            int dot = rest.lastIndexOf('.');
+            if (dot <= 0) throw new IllegalArgumentException(k + ": expected " + prefix + "NAME.key");
+            out.computeIfAbsent(rest.substring(0, dot), x -> new LinkedHashMap<>())
+                    .put(rest.substring(dot + 1), p.getProperty(k).trim());
+        }
+        return out;
+    }
+
+    private static String need(Map<String, String> m, String key, String field) {
+        String v = m.get(field);
+        if (v == null || v.isEmpty()) throw new IllegalArgumentException(key + "." + field + " is missing");
+        return v;
+    }
+
+    private static InetSocketAddress address(String v, String key) {
+        int colon = v.lastIndexOf(':');
+        if (colon <= 0) throw new IllegalArgumentException(key + ": expected host:port, got " + v);
+        return new InetSocketAddress(v.substring(0, colon), Integer.parseInt(v.substring(colon + 1)));
+    }
+
+    private static int type(String name, String key) {
+        for (int t = 0; t < MsgType.LIMIT; t++) {
+            if (MsgType.known(t) && MsgType.name(t).equalsIgnoreCase(name)) return t;
+        }
+        throw new IllegalArgumentException(key + ": unknown message type " + name);
+    }
+}

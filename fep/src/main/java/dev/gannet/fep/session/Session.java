@@ -1,0 +1,513 @@
+package dev.gannet.fep.session;
+
+import dev.gannet.fep.wire.Frame;
+import dev.gannet.fep.wire.Header;
+import dev.gannet.fep.wire.MsgType;
+import dev.gannet.fep.wire.RejectReason;
+import dev.gannet.fep.wire.Validator;
+import dev.gannet.transport.Connection;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * One FEP session's protocol state: framing and validation of what arrives, logon, sequence numbers in and out,
+ * gap detection and fill, duplicates, heartbeats and test requests, the throttle. docs/fep-protocol.md is the
+ * contract this class implements.
+ *
+ * <p>An acceptor (the gateway's member side, the simulator) waits for a Logon; an initiator (the gateway's
+ * upstream side, the load driver) sends one when {@link #attach} gives it a connection. A session outlives its
+ * connections: its sequence numbers continue on the next one, from its {@link SessionStore}.
+ *
+ * <p>Not thread-safe: every call comes from the thread that owns the current connection.
+ */
+public final class Session {
+    public enum Role { ACCEPTOR, INITIATOR }
+
+    public enum State { DISCONNECTED, AWAIT_LOGON, LOGON_SENT, ACTIVE, CLOSING }
+
+    /** What the session hands up. */
+    public interface Listener {
+        /**
+         * Acceptor only: a Logon with valid fields arrived on a session not yet bound. Check the credential and
+         * return 0 to accept (after {@link Session#bind}), or a reason to refuse with a Logout.
+         */
+        default int onLogon(Session session, Frame logon) {
+            return RejectReason.UNEXPECTED_TYPE;
+        }
+
+        /** Logon completed; application messages may be sent. */
+        default void onActive(Session session) {}
+
+        /** An application message, in sequence, exactly once per sequence number. */
+        void onApplication(Session session, Frame frame);
+
+        /** The peer rejected one of our frames. */
+        default void onReject(Session session, long refSeq, int refType, int reason) {}
+
+        /** The connection went; {@code reason} is the RejectReason that ended it, or 0. */
+        default void onDisconnected(Session session, int reason) {}
+    }
+
+    private final Role role;
+    private final Listener listener;
+    private final SessionCounters counters;
+    private final Frame in = new Frame();
+    private final Frame out = new Frame();
+    private final Frame replay = new Frame();
+    private final ByteBuffer outBuffer = ByteBuffer.allocateDirect(Header.MAX_FRAME).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer replayBuffer = ByteBuffer.allocateDirect(Header.MAX_FRAME).order(ByteOrder.LITTLE_ENDIAN);
+
+    private SessionStore store;
+    private long sessionId;
+    private Connection connection;
+    private State state = State.DISCONNECTED;
+    private int heartbeatMs;
+    /** Initiator: what to log on with. */
+    private byte[] memberId;
+    private byte[] credential;
+    /** Frames above the expected number are dropped until this one is reached: a replay is on its way. */
+    private long awaitingReplayUntil;
+    private long lastReceived;
+    private long lastSent;
+    private long testRequestSent;
+    private long testRequestId;
+    private int closeReason;
+    // The throttle: a token bucket kept in nanoseconds of credit.
+    private long throttleCostNanos;
+    private long throttleCapacityNanos;
+    private long throttleCredit;
+    private long throttleUpdated;
+    private Object attachment;
+
+    public Session(Role role, Listener listener, SessionCounters counters) {
+        this.role = role;
+        this.listener = listener;
+        this.counters = counters;
+        out.wrap(outBuffer, 0);
+        replay.wrap(replayBuffer, 0);
+    }
+
+    /** Binds the session to its identity and store: before attaching (initiator) or when a Logon is accepted. */
+    public Session bind(long sessionId, SessionStore store, int heartbeatMs) {
+        this.sessionId = sessionId;
+        this.store = store;
+        this.heartbeatMs = heartbeatMs;
+        return this;
+    }
+
+    /** Initiator: the member id and credential its Logon carries. */
+    public Session credentials(byte[] memberId, byte[] credential) {
+        this.memberId = memberId;
+        this.credential = credential;
+        return this;
+    }
+
+    /** At most {@code perSecond} application messages a second (bursts of a tenth of that); 0: no throttle. */
+    public Session throttle(int perSecond) {
+        if (perSecond <= 0) {
+            throttleCostNanos = 0;
+        } else {
+            throttleCostNanos = 1_000_000_000L / perSecond;
+            throttleCapacityNanos = throttleCostNanos * Math.max(1, perSecond / 10);
+            throttleCredit = throttleCapacityNanos;
+        }
+        return this;
+    }
+
+    public Role role() { return role; }
+    public State state() { return state; }
+    public long sessionId() { return sessionId; }
+    public SessionStore store() { return store; }
+    public Connection connection() { return connection; }
+    public boolean isActive() { return state == State.ACTIVE; }
+    public <T> T attachment() {
+        @SuppressWarnings("unchecked") T t = (T) attachment;
+        return t;
+    }
+    public void attachment(Object a) { attachment = a; }
+
+    // ---- connection events -------------------------------------------------------------------------------------
+
+    /** A connection opened for this session; an initiator logs on at once. */
+    public void attach(Connection c, long now) {
+        connection = c;
+        lastReceived = lastSent = now;
+        testRequestSent = 0;
+        awaitingReplayUntil = 0;
+        closeReason = 0;
+        if (role == Role.INITIATOR) {
+            Frame f = prepare(MsgType.LOGON);
+            f.u32(MsgType.Logon.HEARTBEAT_MS, heartbeatMs).i64(MsgType.Logon.NEXT_EXPECTED_SEQ, store.nextIn());
+            f.buffer().put(Header.LENGTH + MsgType.Logon.MEMBER_ID, memberId, 0, memberId.length);
+            f.buffer().put(Header.LENGTH + MsgType.Logon.CREDENTIAL, credential, 0, credential.length);
+            state = State.LOGON_SENT;
+            send();
+        } else {
+            state = State.AWAIT_LOGON;
+        }
+    }
+
+    /** The connection closed (either side). */
+    public void detached() {
+        if (connection == null) return;
+        connection = null;
+        state = State.DISCONNECTED;
+        listener.onDisconnected(this, closeReason);
+    }
+
+    /** Splits {@code in} into frames and handles each whole one; leaves a partial frame in place. */
+    public void onData(ByteBuffer data, long now) {
+        lastReceived = now;
+        testRequestSent = 0;
+        while (data.remaining() >= 4 && connection != null && state != State.CLOSING) {
+            int at = data.position();
+            int reason = Validator.header(data, at, in);
+            if (reason != 0) {
+                counters.rejected(reason);
+                disconnect(reason, 0, 0);
+                data.position(data.limit());
+                return;
+            }
+            int length = in.length();
+            if (data.remaining() < length) return;
+            data.position(at + length);
+            reason = Validator.frame(in);
+            if (reason != 0) {
+                counters.rejected(reason);
+                if (state == State.AWAIT_LOGON) {
+                    disconnect(reason, 0, 0);
+                    return;
+                }
+                // A rejected frame still uses up its number, or the next one would look like a gap and the
+                // peer's replay would bring the bad frame back for ever.
+                long seq = safeSeq();
+                if (seq != 0 && seq == store.nextIn()) store.received(seq, in);
+                reject(seq, in.type(), reason);
+                continue;
+            }
+            frame(now);
+        }
+    }
+
+    /** Timers: heartbeat when quiet, test request after silence, disconnect when that goes unanswered. */
+    public void tick(long now) {
+        if (connection == null || state == State.CLOSING) return;
+        long hb = heartbeatMs * 1_000_000L;
+        if (state == State.ACTIVE) {
+            if (now - lastSent >= hb) {
+                prepare(MsgType.HEARTBEAT);
+                send();
+            }
+            if (testRequestSent == 0 && now - lastReceived >= hb + hb / 2) {
+                prepare(MsgType.TEST_REQUEST).i64(MsgType.Heartbeat.TEST_REQ_ID, ++testRequestId);
+                send();
+                testRequestSent = now;
+            } else if (testRequestSent != 0 && now - testRequestSent >= hb) {
+                counters.heartbeatTimeouts.increment();
+                disconnect(RejectReason.HEARTBEAT_TIMEOUT, 0, 0);
+            }
+        } else if (now - lastReceived >= Math.max(hb, 5_000_000_000L)) {
+            // Logon has to finish within the heartbeat interval (5 s at least), or the connection goes.
+            disconnect(RejectReason.HEARTBEAT_TIMEOUT, 0, 0);
+        }
+    }
+
+    // ---- sending -----------------------------------------------------------------------------------------------
+
+    /**
+     * Starts an outgoing frame of {@code type} in the session's scratch buffer; fill its body, then {@link #send}.
+     * The returned flyweight is the session's own: valid until the next prepare.
+     */
+    public Frame prepare(int type) {
+        return out.begin(type, 0, sessionId, 0, 0);
+    }
+
+    /** Numbers, records and writes the prepared frame. Returns its sequence number. */
+    public long send() {
+        long seq = store.nextOut();
+        out.seq(seq).sendingTime(System.currentTimeMillis() * 1_000_000L);
+        store.sent(out);
+        if (connection != null) {
+            outBuffer.limit(out.length()).position(0);
+            connection.write(outBuffer);
+            outBuffer.clear();
+            lastSent = connection.eventTime();
+        }
+        return seq;
+    }
+
+    /**
+     * Numbers and records the prepared frame without writing it, as if it were lost on the way: the peer sees a
+     * gap at the next frame and gets this one from the replay. For fault injection (the simulator) and tests.
+     */
+    public long sendLost() {
+        long seq = store.nextOut();
+        out.seq(seq).sendingTime(System.currentTimeMillis() * 1_000_000L);
+        store.sent(out);
+        return seq;
+    }
+
+    /** Sends a Logout with {@code reason}, then closes. */
+    public void logout(int reason, String text) {
+        if (connection == null || state == State.CLOSING) return;
+        Frame f = prepare(MsgType.LOGOUT).u16(MsgType.Logout.REASON, reason);
+        if (text != null) f.ascii(MsgType.Logout.TEXT, MsgType.Logout.TEXT_LENGTH, clip(text, MsgType.Logout.TEXT_LENGTH));
+        send();
+        closeReason = reason;
+        state = State.CLOSING;
+        connection.close();
+    }
+
+    // ---- receiving ---------------------------------------------------------------------------------------------
+
+    private void frame(long now) {
+        int type = in.type();
+        long seq = in.seq();
+        if (state == State.AWAIT_LOGON) {
+            if (type != MsgType.LOGON) {
+                disconnect(RejectReason.NOT_LOGGED_ON, seq, type);
+                return;
+            }
+            acceptLogon(seq);
+            return;
+        }
+        if (in.sessionId() != sessionId) {
+            counters.rejected(RejectReason.SESSION_MISMATCH);
+            reject(seq, type, RejectReason.SESSION_MISMATCH);
+            return;
+        }
+        if (state == State.LOGON_SENT) {
+            if (type == MsgType.LOGOUT) {
+                disconnect(in.u16(MsgType.Logout.REASON), 0, 0);
+                return;
+            }
+            if (type != MsgType.LOGON_ACK) {
+                disconnect(RejectReason.NOT_LOGGED_ON, seq, type);
+                return;
+            }
+            logonAcknowledged(seq);
+            return;
+        }
+        long expected = store.nextIn();
+        if (seq < expected) {
+            if (in.possDup()) {
+                counters.duplicates.increment();
+                return;
+            }
+            disconnect(RejectReason.SEQUENCE_TOO_LOW, seq, type);
+            return;
+        }
+        if (type == MsgType.SEQUENCE_RESET && in.u8(MsgType.SequenceReset.GAP_FILL) == 0) {
+            // A reset (not a gap fill) moves the expected number whatever the frame's own sequence.
+            long next = in.i64(MsgType.SequenceReset.NEW_SEQ);
+            if (next > expected) store.skipIn(next, in);
+            return;
+        }
+        if (seq > expected) {
+            counters.gaps.increment();
+            if (awaitingReplayUntil == 0) {
+                awaitingReplayUntil = seq;
+                prepare(MsgType.RESEND_REQUEST).i64(MsgType.ResendRequest.BEGIN_SEQ, expected);
+                send();
+            }
+            return; // dropped: the replay brings it again, in order
+        }
+        // seq == expected
+        if (awaitingReplayUntil != 0 && seq >= awaitingReplayUntil) awaitingReplayUntil = 0;
+        switch (type) {
+            case MsgType.SEQUENCE_RESET -> {
+                long next = in.i64(MsgType.SequenceReset.NEW_SEQ);
+                if (next > expected) {
+                    store.skipIn(next, in);
+                    if (awaitingReplayUntil != 0 && next > awaitingReplayUntil) awaitingReplayUntil = 0;
+                } else {
+                    store.received(seq, in);
+                }
+            }
+            case MsgType.HEARTBEAT, MsgType.REJECT, MsgType.LOGON_ACK, MsgType.LOGON -> {
+                store.received(seq, in);
+                if (type == MsgType.REJECT) {
+                    listener.onReject(this, in.i64(MsgType.Reject.REF_SEQ), in.u16(MsgType.Reject.REF_TYPE),
+                            in.u16(MsgType.Reject.REASON));
+                }
+            }
+            case MsgType.TEST_REQUEST -> {
+                store.received(seq, in);
+                long id = in.i64(MsgType.Heartbeat.TEST_REQ_ID);
+                prepare(MsgType.HEARTBEAT).i64(MsgType.Heartbeat.TEST_REQ_ID, id);
+                send();
+            }
+            case MsgType.RESEND_REQUEST -> {
+                store.received(seq, in);
+                replay(in.i64(MsgType.ResendRequest.BEGIN_SEQ), in.i64(MsgType.ResendRequest.END_SEQ));
+            }
+            case MsgType.LOGOUT -> {
+                store.received(seq, in);
+                int reason = in.u16(MsgType.Logout.REASON);
+                if (state != State.CLOSING) {
+                    prepare(MsgType.LOGOUT);
+                    send();
+                }
+                closeReason = reason;
+                state = State.CLOSING;
+                connection.close();
+            }
+            default -> {
+                store.received(seq, in);
+                if (throttled(now)) {
+                    counters.rejected(RejectReason.THROTTLED);
+                    reject(seq, type, RejectReason.THROTTLED);
+                    return;
+                }
+                counters.applicationIn.increment();
+                listener.onApplication(this, in);
+            }
+        }
+    }
+
+    private void acceptLogon(long seq) {
+        int reason = listener.onLogon(this, in);
+        if (reason != 0 || store == null) {
+            counters.rejected(reason == 0 ? RejectReason.BAD_CREDENTIALS : reason);
+            disconnect(reason == 0 ? RejectReason.BAD_CREDENTIALS : reason, seq, MsgType.LOGON);
+            return;
+        }
+        if (in.sessionId() != sessionId) {
+            counters.rejected(RejectReason.SESSION_MISMATCH);
+            disconnect(RejectReason.SESSION_MISMATCH, seq, MsgType.LOGON);
+            return;
+        }
+        long peerExpects = in.i64(MsgType.Logon.NEXT_EXPECTED_SEQ);
+        if (!sequenceOnLogon(seq)) return;
+        state = State.ACTIVE;
+        counters.logons.increment();
+        prepare(MsgType.LOGON_ACK).u32(MsgType.LogonAck.HEARTBEAT_MS, heartbeatMs)
+                .i64(MsgType.LogonAck.NEXT_EXPECTED_SEQ, store.nextIn());
+        long ackSeq = send();
+        if (peerExpects <= ackSeq - 1) replay(peerExpects, ackSeq);
+        listener.onActive(this);
+    }
+
+    private void logonAcknowledged(long seq) {
+        long peerExpects = in.i64(MsgType.LogonAck.NEXT_EXPECTED_SEQ);
+        if (!sequenceOnLogon(seq)) return;
+        state = State.ACTIVE;
+        counters.logons.increment();
+        // Our Logon was the last frame we sent; replay what the peer has not seen, up to and including it.
+        long logonSeq = store.nextOut() - 1;
+        if (peerExpects <= logonSeq - 1) replay(peerExpects, logonSeq);
+        listener.onActive(this);
+    }
+
+    /**
+     * The sequence rule for Logon and LogonAck: a number too low ends the session; a number too high is not a
+     * gap to request, because the peer replays from the next-expected number we sent it.
+     */
+    private boolean sequenceOnLogon(long seq) {
+        long expected = store.nextIn();
+        if (seq < expected) {
+            disconnect(RejectReason.SEQUENCE_TOO_LOW, seq, in.type());
+            return false;
+        }
+        if (seq == expected) {
+            store.received(seq, in);
+        } else {
+            counters.gaps.increment();
+            awaitingReplayUntil = seq;
+        }
+        return true;
+    }
+
+    /**
+     * Sends again what we sent from {@code begin} to {@code end} (0: to the latest), with POSS_DUP and their own
+     * numbers. Session frames and frames no longer kept are covered by gap-fill SequenceResets instead.
+     */
+    private void replay(long begin, long end) {
+        long last = store.nextOut() - 1;
+        if (end == 0 || end > last) end = last;
+        long gapStart = 0;
+        for (long s = begin; s <= end; s++) {
+            int length = store.readSent(s, replayBuffer);
+            int type = length > 0 ? replay.type() : -1;
+            if (length <= 0 || MsgType.isSession(type)) {
+                if (gapStart == 0) gapStart = s;
+                continue;
+            }
+            if (gapStart != 0) {
+                gapFill(gapStart, s);
+                gapStart = 0;
+            }
+            replay.flags(replay.flags() | Header.FLAG_POSS_DUP);
+            write(replayBuffer, length);
+            counters.replayed.increment();
+        }
+        if (gapStart != 0) gapFill(gapStart, end + 1);
+    }
+
+    private void gapFill(long seq, long newSeq) {
+        Frame f = out.begin(MsgType.SEQUENCE_RESET, Header.FLAG_POSS_DUP, sessionId, seq,
+                System.currentTimeMillis() * 1_000_000L);
+        f.i64(MsgType.SequenceReset.NEW_SEQ, newSeq).u8(MsgType.SequenceReset.GAP_FILL, 1);
+        write(outBuffer, f.length());
+    }
+
+    private void write(ByteBuffer b, int length) {
+        if (connection == null) return;
+        b.limit(length).position(0);
+        connection.write(b);
+        b.clear();
+    }
+
+    private boolean throttled(long now) {
+        if (throttleCostNanos == 0) return false;
+        throttleCredit = Math.min(throttleCapacityNanos, throttleCredit + (now - throttleUpdated));
+        throttleUpdated = now;
+        if (throttleCredit < throttleCostNanos) return true;
+        throttleCredit -= throttleCostNanos;
+        return false;
+    }
+
+    /** Sends a Reject for the frame numbered {@code refSeq} of {@code refType}. */
+    public void reject(long refSeq, int refType, int reason) {
+        if (store == null) return;
+        prepare(MsgType.REJECT).i64(MsgType.Reject.REF_SEQ, refSeq).u16(MsgType.Reject.REF_TYPE, refType)
+                .u16(MsgType.Reject.REASON, reason)
+                .ascii(MsgType.Reject.TEXT, MsgType.Reject.TEXT_LENGTH, RejectReason.name(reason));
+        send();
+    }
+
+    /** Ends the connection for {@code reason}: a Logout when a session is bound, then close. */
+    private void disconnect(int reason, long refSeq, int refType) {
+        if (connection == null) return;
+        counters.disconnects.increment();
+        if (store != null && state != State.AWAIT_LOGON) {
+            logout(reason, RejectReason.name(reason));
+            return;
+        }
+        // Before a logon there are no sequence numbers to give a Logout: send it unnumbered (seq 1 of nothing).
+        Frame f = out.begin(MsgType.LOGOUT, 0, 0, 1, System.currentTimeMillis() * 1_000_000L)
+                .u16(MsgType.Logout.REASON, reason)
+                .ascii(MsgType.Logout.TEXT, MsgType.Logout.TEXT_LENGTH, RejectReason.name(reason));
+        write(outBuffer, f.length());
+        closeReason = reason;
+        state = State.CLOSING;
+        connection.close();
+    }
+
+    /** The frame's sequence number when its header could be read as one, else 0. */
+    private long safeSeq() {
+        long s = in.seq();
+        return s > 0 ? s : 0;
+    }
+
+    private static String clip(String s, int width) {
+        return s.length() <= width ? s : s.substring(0, width);
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + role + " " + sessionId + " " + state + " in=" + (store == null ? "-" : store.nextIn())
+                + " out=" + (store == null ? "-" : store.nextOut()) + "]";
+    }
+}
