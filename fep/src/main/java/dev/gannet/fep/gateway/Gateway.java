@@ -59,9 +59,8 @@ public final class Gateway implements AutoCloseable {
     public final LongAdder unroutableReplies = new LongAdder();
     private final byte[] scratch = new byte[MsgType.Logon.CREDENTIAL_LENGTH];
     private Server server;
-    // The logon throttle over all members: a token bucket in nanoseconds of credit.
-    private long logonCredit;
-    private long logonUpdated = System.nanoTime();
+    /** The logon throttle, per source address: {credit in ns, last update}. Cleared when it grows large. */
+    private final java.util.Map<java.net.InetAddress, long[]> logonBuckets = new java.util.HashMap<>();
 
     private final class Member {
         final GatewayConfig.Member config;
@@ -160,12 +159,7 @@ public final class Gateway implements AutoCloseable {
     private final Session.Listener memberListener = new Session.Listener() {
         @Override
         public int onLogon(Session s, Frame logon) {
-            long now = System.nanoTime();
-            long cost = 1_000_000_000L / config.logonsPerSecond();
-            logonCredit = Math.min(cost * config.logonsPerSecond(), logonCredit + (now - logonUpdated));
-            logonUpdated = now;
-            if (logonCredit < cost) return RejectReason.LOGON_FLOOD;
-            logonCredit -= cost;
+            if (!logonAllowed(s)) return RejectReason.LOGON_FLOOD;
             long session = logon.sessionId();
             Member m = session > 0 && session < bySession.length ? bySession[(int) session] : null;
             // Both comparisons always run, over fixed widths, so timing tells nothing about which one failed.
@@ -178,7 +172,7 @@ public final class Gateway implements AutoCloseable {
             }
             m.current = s;
             s.attachment(m);
-            s.bind(m.config.sessionId(), m.store, (int) logon.u32(MsgType.Logon.HEARTBEAT_MS));
+            s.bind(m.config.sessionId(), m.store, HEARTBEAT_MS);
             s.throttle(config.throttlePerSecond());
             return 0;
         }
@@ -282,6 +276,21 @@ public final class Gateway implements AutoCloseable {
             });
         }
         if (recovered.sum() > 0) LOG.log(System.Logger.Level.INFO, "recovered " + recovered.sum() + " requests");
+    }
+
+    /** A token bucket per source address: at most logonsPerSecond attempts a second from one address. */
+    private boolean logonAllowed(Session s) {
+        java.net.InetAddress source = s.connection().remoteAddress() instanceof java.net.InetSocketAddress a
+                ? a.getAddress() : null;
+        if (logonBuckets.size() > 10_000) logonBuckets.clear();
+        long now = System.nanoTime();
+        long cost = 1_000_000_000L / config.logonsPerSecond();
+        long[] b = logonBuckets.computeIfAbsent(source, k -> new long[] {cost * config.logonsPerSecond(), now});
+        b[0] = Math.min(cost * config.logonsPerSecond(), b[0] + (now - b[1]));
+        b[1] = now;
+        if (b[0] < cost) return false;
+        b[0] -= cost;
+        return true;
     }
 
     /** Routes a member's request; 0, or the reason to reject it. */

@@ -63,6 +63,8 @@ public final class Session {
     private Connection connection;
     private State state = State.DISCONNECTED;
     private int heartbeatMs;
+    /** The interval the peer declared in its Logon or LogonAck: its silence is measured against this. */
+    private int peerHeartbeatMs;
     /** Initiator: what to log on with. */
     private byte[] memberId;
     private byte[] credential;
@@ -93,6 +95,7 @@ public final class Session {
         this.sessionId = sessionId;
         this.store = store;
         this.heartbeatMs = heartbeatMs;
+        this.peerHeartbeatMs = heartbeatMs;
         return this;
     }
 
@@ -173,20 +176,12 @@ public final class Session {
             if (data.remaining() < length) return;
             data.position(at + length);
             reason = Validator.frame(in);
-            if (reason != 0) {
-                counters.rejected(reason);
-                if (state == State.AWAIT_LOGON) {
-                    disconnect(reason, 0, 0);
-                    return;
-                }
-                // A rejected frame still uses up its number, or the next one would look like a gap and the
-                // peer's replay would bring the bad frame back for ever.
-                long seq = safeSeq();
-                if (seq != 0 && seq == store.nextIn()) store.received(seq, in);
-                reject(seq, in.type(), reason);
-                continue;
+            if (reason != 0) counters.rejected(reason);
+            if (reason != 0 && state == State.AWAIT_LOGON) {
+                disconnect(reason, 0, 0);
+                return;
             }
-            frame(now);
+            frame(reason, now);
         }
     }
 
@@ -194,16 +189,17 @@ public final class Session {
     public void tick(long now) {
         if (connection == null || state == State.CLOSING) return;
         long hb = heartbeatMs * 1_000_000L;
+        long peer = peerHeartbeatMs * 1_000_000L;
         if (state == State.ACTIVE) {
             if (now - lastSent >= hb) {
                 prepare(MsgType.HEARTBEAT);
                 send();
             }
-            if (testRequestSent == 0 && now - lastReceived >= hb + hb / 2) {
+            if (testRequestSent == 0 && now - lastReceived >= peer + peer / 2) {
                 prepare(MsgType.TEST_REQUEST).i64(MsgType.Heartbeat.TEST_REQ_ID, ++testRequestId);
                 send();
                 testRequestSent = now;
-            } else if (testRequestSent != 0 && now - testRequestSent >= hb) {
+            } else if (testRequestSent != 0 && now - testRequestSent >= peer) {
                 counters.heartbeatTimeouts.increment();
                 disconnect(RejectReason.HEARTBEAT_TIMEOUT, 0, 0);
             }
@@ -261,7 +257,8 @@ public final class Session {
 
     // ---- receiving ---------------------------------------------------------------------------------------------
 
-    private void frame(long now) {
+    /** One frame that passed the header step; {@code invalid} is the frame step's reason, or 0. */
+    private void frame(int invalid, long now) {
         int type = in.type();
         long seq = in.seq();
         if (state == State.AWAIT_LOGON) {
@@ -272,21 +269,26 @@ public final class Session {
             acceptLogon(seq);
             return;
         }
-        if (in.sessionId() != sessionId) {
+        if (in.version() == Header.VERSION && in.sessionId() != sessionId) {
             counters.rejected(RejectReason.SESSION_MISMATCH);
-            reject(seq, type, RejectReason.SESSION_MISMATCH);
+            disconnect(RejectReason.SESSION_MISMATCH, seq, type);
             return;
         }
         if (state == State.LOGON_SENT) {
-            if (type == MsgType.LOGOUT) {
+            if (type == MsgType.LOGOUT && invalid == 0) {
                 disconnect(in.u16(MsgType.Logout.REASON), 0, 0);
                 return;
             }
-            if (type != MsgType.LOGON_ACK) {
-                disconnect(RejectReason.NOT_LOGGED_ON, seq, type);
+            if (type != MsgType.LOGON_ACK || invalid != 0) {
+                disconnect(invalid != 0 ? invalid : RejectReason.NOT_LOGGED_ON, seq, type);
                 return;
             }
             logonAcknowledged(seq);
+            return;
+        }
+        if (in.version() != Header.VERSION || seq < 1) {
+            // No sequence number to trust: refused, and nothing consumed.
+            reject(0, type, invalid);
             return;
         }
         long expected = store.nextIn();
@@ -298,39 +300,42 @@ public final class Session {
             disconnect(RejectReason.SEQUENCE_TOO_LOW, seq, type);
             return;
         }
-        if (type == MsgType.SEQUENCE_RESET && in.u8(MsgType.SequenceReset.GAP_FILL) == 0) {
-            // A reset (not a gap fill) moves the expected number whatever the frame's own sequence.
-            long next = in.i64(MsgType.SequenceReset.NEW_SEQ);
-            if (next > expected) store.skipIn(next, in);
-            return;
-        }
         if (seq > expected) {
             counters.gaps.increment();
-            if (awaitingReplayUntil == 0) {
-                awaitingReplayUntil = seq;
-                prepare(MsgType.RESEND_REQUEST).i64(MsgType.ResendRequest.BEGIN_SEQ, expected);
-                send();
+            askForReplay(expected, seq);
+            // Dropped (the replay brings it again, in order), except what must be answered even across a gap.
+            if (invalid == 0 && type == MsgType.RESEND_REQUEST) {
+                resendRequested(in.i64(MsgType.ResendRequest.BEGIN_SEQ), in.i64(MsgType.ResendRequest.END_SEQ), seq);
+            } else if (invalid == 0 && type == MsgType.LOGOUT) {
+                loggedOut();
             }
-            return; // dropped: the replay brings it again, in order
+            return;
         }
-        // seq == expected
         if (awaitingReplayUntil != 0 && seq >= awaitingReplayUntil) awaitingReplayUntil = 0;
+        if (invalid != 0) {
+            // A refused frame still uses up its number, or the next one would look like a gap and the peer's
+            // replay would bring the bad frame back for ever.
+            store.received(seq, in);
+            reject(seq, type, invalid);
+            return;
+        }
         switch (type) {
             case MsgType.SEQUENCE_RESET -> {
                 long next = in.i64(MsgType.SequenceReset.NEW_SEQ);
-                if (next > expected) {
+                if (in.u8(MsgType.SequenceReset.GAP_FILL) == 1 && next > seq) {
                     store.skipIn(next, in);
                     if (awaitingReplayUntil != 0 && next > awaitingReplayUntil) awaitingReplayUntil = 0;
                 } else {
                     store.received(seq, in);
+                    counters.rejected(RejectReason.INVALID_FIELD);
+                    reject(seq, type, RejectReason.INVALID_FIELD);
                 }
             }
-            case MsgType.HEARTBEAT, MsgType.REJECT, MsgType.LOGON_ACK, MsgType.LOGON -> {
+            case MsgType.HEARTBEAT -> store.received(seq, in);
+            case MsgType.REJECT -> {
                 store.received(seq, in);
-                if (type == MsgType.REJECT) {
-                    listener.onReject(this, in.i64(MsgType.Reject.REF_SEQ), in.u16(MsgType.Reject.REF_TYPE),
-                            in.u16(MsgType.Reject.REASON));
-                }
+                listener.onReject(this, in.i64(MsgType.Reject.REF_SEQ), in.u16(MsgType.Reject.REF_TYPE),
+                        in.u16(MsgType.Reject.REASON));
             }
             case MsgType.TEST_REQUEST -> {
                 store.received(seq, in);
@@ -340,18 +345,16 @@ public final class Session {
             }
             case MsgType.RESEND_REQUEST -> {
                 store.received(seq, in);
-                replay(in.i64(MsgType.ResendRequest.BEGIN_SEQ), in.i64(MsgType.ResendRequest.END_SEQ));
+                resendRequested(in.i64(MsgType.ResendRequest.BEGIN_SEQ), in.i64(MsgType.ResendRequest.END_SEQ), seq);
             }
             case MsgType.LOGOUT -> {
                 store.received(seq, in);
-                int reason = in.u16(MsgType.Logout.REASON);
-                if (state != State.CLOSING) {
-                    prepare(MsgType.LOGOUT);
-                    send();
-                }
-                closeReason = reason;
-                state = State.CLOSING;
-                connection.close();
+                loggedOut();
+            }
+            case MsgType.LOGON, MsgType.LOGON_ACK -> {
+                store.received(seq, in);
+                counters.rejected(RejectReason.UNEXPECTED_TYPE);
+                reject(seq, type, RejectReason.UNEXPECTED_TYPE);
             }
             default -> {
                 store.received(seq, in);
@@ -366,6 +369,37 @@ public final class Session {
         }
     }
 
+    /** At most one ResendRequest outstanding: until {@code expected} passes {@code above}, gaps ask nothing more. */
+    private void askForReplay(long expected, long above) {
+        if (awaitingReplayUntil != 0) {
+            if (above > awaitingReplayUntil) awaitingReplayUntil = above;
+            return;
+        }
+        awaitingReplayUntil = above;
+        prepare(MsgType.RESEND_REQUEST).i64(MsgType.ResendRequest.BEGIN_SEQ, expected);
+        send();
+    }
+
+    private void resendRequested(long begin, long end, long requestSeq) {
+        if (begin > store.nextOut() - 1) {
+            counters.rejected(RejectReason.INVALID_FIELD);
+            reject(requestSeq, MsgType.RESEND_REQUEST, RejectReason.INVALID_FIELD);
+            return;
+        }
+        replay(begin, end);
+    }
+
+    /** The peer logged out: answer with a Logout and close. */
+    private void loggedOut() {
+        closeReason = in.u16(MsgType.Logout.REASON);
+        if (state != State.CLOSING) {
+            prepare(MsgType.LOGOUT);
+            send();
+        }
+        state = State.CLOSING;
+        connection.close();
+    }
+
     private void acceptLogon(long seq) {
         int reason = listener.onLogon(this, in);
         if (reason != 0 || store == null) {
@@ -378,44 +412,40 @@ public final class Session {
             disconnect(RejectReason.SESSION_MISMATCH, seq, MsgType.LOGON);
             return;
         }
-        long peerExpects = in.i64(MsgType.Logon.NEXT_EXPECTED_SEQ);
-        if (!sequenceOnLogon(seq)) return;
+        if (!sequenceOnLogon(seq, in.i64(MsgType.Logon.NEXT_EXPECTED_SEQ))) return;
+        peerHeartbeatMs = (int) in.u32(MsgType.Logon.HEARTBEAT_MS);
+        long expected = store.nextIn();
         state = State.ACTIVE;
         counters.logons.increment();
         prepare(MsgType.LOGON_ACK).u32(MsgType.LogonAck.HEARTBEAT_MS, heartbeatMs)
-                .i64(MsgType.LogonAck.NEXT_EXPECTED_SEQ, store.nextIn());
-        long ackSeq = send();
-        if (peerExpects <= ackSeq - 1) replay(peerExpects, ackSeq);
+                .i64(MsgType.LogonAck.NEXT_EXPECTED_SEQ, expected);
+        send();
+        if (seq > expected) askForReplay(expected, seq);
         listener.onActive(this);
     }
 
     private void logonAcknowledged(long seq) {
-        long peerExpects = in.i64(MsgType.LogonAck.NEXT_EXPECTED_SEQ);
-        if (!sequenceOnLogon(seq)) return;
+        long expected = store.nextIn();
+        if (!sequenceOnLogon(seq, in.i64(MsgType.LogonAck.NEXT_EXPECTED_SEQ))) return;
+        peerHeartbeatMs = (int) in.u32(MsgType.LogonAck.HEARTBEAT_MS);
         state = State.ACTIVE;
         counters.logons.increment();
-        // Our Logon was the last frame we sent; replay what the peer has not seen, up to and including it.
-        long logonSeq = store.nextOut() - 1;
-        if (peerExpects <= logonSeq - 1) replay(peerExpects, logonSeq);
+        if (seq > expected) askForReplay(expected, seq);
         listener.onActive(this);
     }
 
     /**
-     * The sequence rule for Logon and LogonAck: a number too low ends the session; a number too high is not a
-     * gap to request, because the peer replays from the next-expected number we sent it.
+     * The sequence rules for Logon and LogonAck: a number too low ends the session, as does a peer claiming frames
+     * we never sent; a number too high is accepted, and the gap is asked for once the session is up.
      */
-    private boolean sequenceOnLogon(long seq) {
+    private boolean sequenceOnLogon(long seq, long peerExpects) {
         long expected = store.nextIn();
-        if (seq < expected) {
+        if (seq < expected || peerExpects > store.nextOut()) {
+            counters.rejected(RejectReason.SEQUENCE_TOO_LOW);
             disconnect(RejectReason.SEQUENCE_TOO_LOW, seq, in.type());
             return false;
         }
-        if (seq == expected) {
-            store.received(seq, in);
-        } else {
-            counters.gaps.increment();
-            awaitingReplayUntil = seq;
-        }
+        if (seq == expected) store.received(seq, in);
         return true;
     }
 
@@ -493,12 +523,6 @@ public final class Session {
         closeReason = reason;
         state = State.CLOSING;
         connection.close();
-    }
-
-    /** The frame's sequence number when its header could be read as one, else 0. */
-    private long safeSeq() {
-        long s = in.seq();
-        return s > 0 ? s : 0;
     }
 
     private static String clip(String s, int width) {
