@@ -70,6 +70,8 @@ public final class Session {
     private byte[] credential;
     /** Frames above the expected number are dropped until this one is reached: a replay is on its way. */
     private long awaitingReplayUntil;
+    /** The largest request correlation id accepted: a member's, unless this is an institution's side. */
+    private long maxRequestId = Validator.MAX_CLIENT_ID;
     private long lastReceived;
     private long lastSent;
     private long testRequestSent;
@@ -103,6 +105,16 @@ public final class Session {
     public Session credentials(byte[] memberId, byte[] credential) {
         this.memberId = memberId;
         this.credential = credential;
+        return this;
+    }
+
+    /**
+     * Accepts request correlation ids up to {@code max} (default {@link Validator#MAX_CLIENT_ID}, a member's): an
+     * institution's acceptor (the simulator) takes {@link Long#MAX_VALUE}, since the gateway forwards requests
+     * with the member's session number in the ids' top 16 bits (docs/fep-protocol.md 8.1).
+     */
+    public Session maxRequestId(long max) {
+        this.maxRequestId = max;
         return this;
     }
 
@@ -175,7 +187,7 @@ public final class Session {
             int length = in.length();
             if (data.remaining() < length) return;
             data.position(at + length);
-            reason = Validator.frame(in);
+            reason = Validator.frame(in, maxRequestId);
             if (reason != 0) counters.rejected(reason);
             if (reason != 0 && state == State.AWAIT_LOGON) {
                 disconnect(reason, 0, 0);
@@ -269,16 +281,18 @@ public final class Session {
             acceptLogon(seq);
             return;
         }
+        if (state == State.LOGON_SENT && type == MsgType.LOGOUT && invalid == 0) {
+            // The answer to a refused Logon (spec 7.3), taken whatever its seq and session id: an acceptor that
+            // refused before finding the session (a header it could not read) can only send 0.
+            disconnect(in.u16(MsgType.Logout.REASON), 0, 0);
+            return;
+        }
         if (in.version() == Header.VERSION && in.sessionId() != sessionId) {
             counters.rejected(RejectReason.SESSION_MISMATCH);
             disconnect(RejectReason.SESSION_MISMATCH, seq, type);
             return;
         }
         if (state == State.LOGON_SENT) {
-            if (type == MsgType.LOGOUT && invalid == 0) {
-                disconnect(in.u16(MsgType.Logout.REASON), 0, 0);
-                return;
-            }
             if (type != MsgType.LOGON_ACK || invalid != 0) {
                 disconnect(invalid != 0 ? invalid : RejectReason.NOT_LOGGED_ON, seq, type);
                 return;
@@ -515,8 +529,10 @@ public final class Session {
             logout(reason, RejectReason.name(reason));
             return;
         }
-        // Before a logon there are no sequence numbers to give a Logout: send it unnumbered (seq 1 of nothing).
-        Frame f = out.begin(MsgType.LOGOUT, 0, 0, 1, System.currentTimeMillis() * 1_000_000L)
+        // Before a logon there are no sequence numbers to give a Logout: send it unnumbered (seq 1 of nothing), with
+        // the session id of the frame refused when there is one (refType set: a whole frame was read), else 0.
+        long id = refType != 0 ? in.sessionId() : 0;
+        Frame f = out.begin(MsgType.LOGOUT, 0, id, 1, System.currentTimeMillis() * 1_000_000L)
                 .u16(MsgType.Logout.REASON, reason)
                 .ascii(MsgType.Logout.TEXT, MsgType.Logout.TEXT_LENGTH, RejectReason.name(reason));
         write(outBuffer, f.length());

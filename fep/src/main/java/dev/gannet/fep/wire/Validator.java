@@ -28,15 +28,24 @@ public final class Validator {
 
     /** Checks a whole frame (its length already accepted by {@link #header}); 0 when it is legal. */
     public static int frame(Frame f) {
+        return frame(f, MAX_CLIENT_ID);
+    }
+
+    /**
+     * As {@link #frame(Frame)}, with request correlation ids legal up to {@code maxRequestId}: {@link #MAX_CLIENT_ID}
+     * from a member; up to 2^63 - 1 at an institution, which gets them from the gateway with the member's session
+     * number in the top 16 bits (docs/fep-protocol.md 8.1).
+     */
+    public static int frame(Frame f, long maxRequestId) {
         if (f.version() != Header.VERSION) return RejectReason.UNSUPPORTED_VERSION;
         int type = f.type();
         if (!MsgType.known(type)) return RejectReason.UNKNOWN_TYPE;
         if (f.length() != MsgType.frameLength(type)) return RejectReason.LENGTH_MISMATCH;
         if ((f.flags() & ~Header.KNOWN_FLAGS) != 0 || f.seq() <= 0) return RejectReason.MALFORMED_HEADER;
-        return body(f, type) ? 0 : RejectReason.INVALID_FIELD;
+        return body(f, type, maxRequestId) ? 0 : RejectReason.INVALID_FIELD;
     }
 
-    private static boolean body(Frame f, int type) {
+    private static boolean body(Frame f, int type, long maxId) {
         return switch (type) {
             case MsgType.LOGON -> f.u32(MsgType.Logon.HEARTBEAT_MS) >= 100 && f.u32(MsgType.Logon.HEARTBEAT_MS) <= 600_000
                     && f.i64(MsgType.Logon.NEXT_EXPECTED_SEQ) >= 1
@@ -53,25 +62,25 @@ public final class Validator {
             case MsgType.SEQUENCE_RESET -> f.i64(MsgType.SequenceReset.NEW_SEQ) >= 1
                     && f.u8(MsgType.SequenceReset.GAP_FILL) <= 1;
             case MsgType.REJECT -> text(f, MsgType.Reject.TEXT, MsgType.Reject.TEXT_LENGTH, false);
-            case MsgType.NEW_ORDER -> id(f, MsgType.NewOrder.CL_ORD_ID)
+            case MsgType.NEW_ORDER -> id(f, MsgType.NewOrder.CL_ORD_ID, maxId)
                     && text(f, MsgType.NewOrder.ACCOUNT, 16, true) && text(f, MsgType.NewOrder.SYMBOL, 12, true)
                     && (f.u8(MsgType.NewOrder.SIDE) == 1 || f.u8(MsgType.NewOrder.SIDE) == 2)
                     && (f.u8(MsgType.NewOrder.ORD_TYPE) == 1
                         || (f.u8(MsgType.NewOrder.ORD_TYPE) == 2 && f.i64(MsgType.NewOrder.PRICE) > 0))
                     && f.u8(MsgType.NewOrder.TIME_IN_FORCE) <= 2
                     && f.i64(MsgType.NewOrder.QUANTITY) > 0;
-            case MsgType.CANCEL_ORDER -> id(f, MsgType.CancelOrder.CL_ORD_ID) && id(f, MsgType.CancelOrder.ORIG_CL_ORD_ID)
+            case MsgType.CANCEL_ORDER -> id(f, MsgType.CancelOrder.CL_ORD_ID, maxId) && id(f, MsgType.CancelOrder.ORIG_CL_ORD_ID, maxId)
                     && text(f, MsgType.CancelOrder.ACCOUNT, 16, true) && text(f, MsgType.CancelOrder.SYMBOL, 12, true);
             case MsgType.EXECUTION_REPORT -> f.u8(MsgType.ExecutionReport.EXEC_TYPE) <= MsgType.ExecutionReport.EXEC_CANCELLED
                     && text(f, MsgType.ExecutionReport.SYMBOL, 12, false);
-            case MsgType.FUND_TRANSFER -> id(f, MsgType.FundTransfer.TRANSFER_ID)
+            case MsgType.FUND_TRANSFER -> id(f, MsgType.FundTransfer.TRANSFER_ID, maxId)
                     && text(f, MsgType.FundTransfer.FROM_ACCOUNT, 16, true)
                     && text(f, MsgType.FundTransfer.TO_ACCOUNT, 16, true)
                     && f.i64(MsgType.FundTransfer.AMOUNT) > 0
                     && currency(f, MsgType.FundTransfer.CURRENCY)
                     && date(f.u32(MsgType.FundTransfer.VALUE_DATE));
             case MsgType.TRANSFER_RESULT -> f.u8(MsgType.TransferResult.STATUS) <= 2;
-            case MsgType.ACCOUNT_STATUS_QUERY -> id(f, MsgType.AccountStatusQuery.QUERY_ID)
+            case MsgType.ACCOUNT_STATUS_QUERY -> id(f, MsgType.AccountStatusQuery.QUERY_ID, maxId)
                     && text(f, MsgType.AccountStatusQuery.ACCOUNT, 16, true);
             case MsgType.ACCOUNT_STATUS -> f.u8(MsgType.AccountStatus.STATUS) <= 3
                     && text(f, MsgType.AccountStatus.ACCOUNT, 16, false);
@@ -80,9 +89,9 @@ public final class Validator {
     }
 
     /** A member's correlation id: 1 .. {@link #MAX_CLIENT_ID}. */
-    private static boolean id(Frame f, int field) {
+    private static boolean id(Frame f, int field, long max) {
         long v = f.i64(field);
-        return v >= 1 && v <= MAX_CLIENT_ID;
+        return v >= 1 && v <= max;
     }
 
     /** Printable ASCII, then only NULs; {@code required}: at least one character. */
