@@ -220,12 +220,12 @@ public final class Gateway implements AutoCloseable {
         }
         recover();
         server = TcpServer.start(ServerConfig.builder().address(config.listen()).engine(config.engine()).threads(1)
-                .tickInterval(Duration.ofMillis(100)).build(),
+                .tickInterval(Duration.ofMillis(100)).tls(config.tls()).build(),
                 new SessionHandler(c -> new Session(Session.Role.ACCEPTOR, memberListener, memberCounters)));
         for (Upstream u : upstreams) {
             ClientConfig cc = ClientConfig.builder().engine(config.engine()).reconnect(true)
                     .backoff(Duration.ofMillis(50), Duration.ofSeconds(2)).tickInterval(Duration.ofMillis(100))
-                    .sameLoopAs(server).build();
+                    .tls(u.config.tls()).sameLoopAs(server).build();
             u.client = TcpClient.open(u.config.address(), cc, new SessionHandler(c -> u.session));
         }
         return this;

@@ -2,6 +2,7 @@ package dev.gannet.fep.gateway;
 
 import dev.gannet.fep.journal.FsyncPolicy;
 import dev.gannet.fep.wire.MsgType;
+import dev.gannet.tls.TlsConfig;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -32,7 +33,8 @@ import java.util.TreeSet;
  * @param throttlePerSecond  application messages a second per member session; 0 for no limit
  * @param queuePerUpstream   frames held for an upstream while it is down; beyond it, Reject(QUEUE_FULL)
  * @param rejectWhenDown     true: Reject(UPSTREAM_UNAVAILABLE) at once while an upstream is down, instead of queueing
- * @param logonsPerSecond    logon attempts a second over all members, beyond which Logout(LOGON_FLOOD)
+ * @param logonsPerSecond    logon attempts a second from one address, beyond which Logout(LOGON_FLOOD)
+ * @param tls                TLS for the member side, or null; with {@code ClientAuth.NEED}, mutual TLS
  */
 public record GatewayConfig(
         InetSocketAddress listen,
@@ -45,7 +47,8 @@ public record GatewayConfig(
         int throttlePerSecond,
         int queuePerUpstream,
         boolean rejectWhenDown,
-        int logonsPerSecond) {
+        int logonsPerSecond,
+        TlsConfig tls) {
 
     /** A member firm: its id in Logon, its credential and its session number. */
     public record Member(String id, String credential, long sessionId) {
@@ -58,9 +61,9 @@ public record GatewayConfig(
         }
     }
 
-    /** An institution the gateway logs on to, as member {@code memberId}. */
+    /** An institution the gateway logs on to, as member {@code memberId}; {@code tls} null for plain TCP. */
     public record Upstream(String name, InetSocketAddress address, int destination, List<Integer> types,
-                           String memberId, String credential, long sessionId) {
+                           String memberId, String credential, long sessionId, TlsConfig tls) {
         public Upstream {
             if (destination <= 0 || destination > 0xffff) {
                 throw new IllegalArgumentException("upstream " + name + ": destination must be 1..65535");
@@ -124,7 +127,7 @@ public record GatewayConfig(
             us.add(new Upstream(e.getKey(), address(need(u, key, "address"), key + ".address"),
                     Integer.parseInt(need(u, key, "destination")), types,
                     need(u, key, "member"), need(u, key, "credential"),
-                    Long.parseLong(need(u, key, "session"))));
+                    Long.parseLong(need(u, key, "session")), upstreamTls(u, key, base)));
         }
         Path dir = Path.of(p.getProperty("journal.dir", "fep-journal"));
         if (!dir.isAbsolute() && base != null) dir = base.resolve(dir);
@@ -137,7 +140,44 @@ public record GatewayConfig(
                 Integer.parseInt(p.getProperty("limits.throttlePerSecond", "50000")),
                 Integer.parseInt(p.getProperty("limits.queuePerUpstream", "10000")),
                 Boolean.parseBoolean(p.getProperty("limits.rejectWhenUpstreamDown", "false")),
-                Integer.parseInt(p.getProperty("limits.logonsPerSecond", "20")));
+                Integer.parseInt(p.getProperty("limits.logonsPerSecond", "20")),
+                memberTls(p, base));
+    }
+
+    /**
+     * {@code tls.cert} + {@code tls.key} (PEM) turn TLS on for members; {@code tls.clientAuth = need} with
+     * {@code tls.trust} (the CAs that sign member certificates) makes it mutual.
+     */
+    private static TlsConfig memberTls(Properties p, Path base) {
+        String cert = p.getProperty("tls.cert");
+        if (cert == null) return null;
+        String key = p.getProperty("tls.key");
+        if (key == null) throw new IllegalArgumentException("tls.key is missing (tls.cert is set)");
+        TlsConfig.Builder b = TlsConfig.builder().certificate(file(cert, base), file(key, base))
+                .clientAuth(TlsConfig.ClientAuth.valueOf(p.getProperty("tls.clientAuth", "none").toUpperCase(Locale.ROOT)));
+        String trust = p.getProperty("tls.trust");
+        if (trust != null) b.trustCertificates(file(trust, base));
+        return b.build();
+    }
+
+    /**
+     * {@code upstream.X.tls = true} connects with TLS, trusting {@code tls.trust} (PEM) or the JDK's CAs;
+     * {@code tls.cert} + {@code tls.key} present a client certificate for mutual TLS.
+     */
+    private static TlsConfig upstreamTls(Map<String, String> u, String key, Path base) {
+        if (!Boolean.parseBoolean(u.getOrDefault("tls", "false"))) return null;
+        TlsConfig.Builder b = TlsConfig.builder();
+        if (u.containsKey("tls.trust")) b.trustCertificates(file(u.get("tls.trust"), base));
+        if (u.containsKey("tls.cert")) {
+            if (!u.containsKey("tls.key")) throw new IllegalArgumentException(key + ".tls.key is missing");
+            b.certificate(file(u.get("tls.cert"), base), file(u.get("tls.key"), base));
+        }
+        return b.build();
+    }
+
+    private static Path file(String name, Path base) {
+        Path f = Path.of(name);
+        return f.isAbsolute() || base == null ? f : base.resolve(f);
     }
 
     /** {@code prefix.NAME.key = value} → NAME → key → value, names sorted. */
@@ -146,7 +186,7 @@ public record GatewayConfig(
         for (String k : new TreeSet<>(p.stringPropertyNames())) {
             if (!k.startsWith(prefix)) continue;
             String rest = k.substring(prefix.length());
-            int dot = rest.lastIndexOf('.');
+            int dot = rest.indexOf('.');
             if (dot <= 0) throw new IllegalArgumentException(k + ": expected " + prefix + "NAME.key");
             out.computeIfAbsent(rest.substring(0, dot), x -> new LinkedHashMap<>())
                     .put(rest.substring(dot + 1), p.getProperty(k).trim());

@@ -41,8 +41,8 @@ class GatewayTest {
                 List.of(new GatewayConfig.Member("FIRM1", "pw1", 1), new GatewayConfig.Member("FIRM2", "pw2", 2)),
                 List.of(new GatewayConfig.Upstream("exchange", new InetSocketAddress("127.0.0.1", exchangePort), 1,
                         List.of(MsgType.NEW_ORDER, MsgType.CANCEL_ORDER, MsgType.FUND_TRANSFER,
-                                MsgType.ACCOUNT_STATUS_QUERY), "GATEWAY", "secret", 1001)),
-                journal, FsyncPolicy.NONE, Duration.ofMillis(1), 0, queue, rejectWhenDown, 1000);
+                                MsgType.ACCOUNT_STATUS_QUERY), "GATEWAY", "secret", 1001, null)),
+                journal, FsyncPolicy.NONE, Duration.ofMillis(1), 0, queue, rejectWhenDown, 1000, null);
     }
 
     private void start(int queue, boolean rejectWhenDown) throws Exception {

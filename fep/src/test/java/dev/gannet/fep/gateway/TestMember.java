@@ -30,6 +30,10 @@ final class TestMember implements AutoCloseable {
     private final TcpClient client;
 
     TestMember(InetSocketAddress gateway, String id, String credential, long sessionId) {
+        this(gateway, id, credential, sessionId, null);
+    }
+
+    TestMember(InetSocketAddress gateway, String id, String credential, long sessionId, dev.gannet.tls.TlsConfig tls) {
         session = new Session(Session.Role.INITIATOR, new Session.Listener() {
             @Override
             public void onApplication(Session s, Frame f) {
@@ -44,7 +48,8 @@ final class TestMember implements AutoCloseable {
         }, counters).bind(sessionId, new MemoryStore(1 << 16), 1000)
                 .credentials(pad(id, 16), pad(credential, 32));
         client = TcpClient.open(gateway, ClientConfig.builder().engine("nio").reconnect(true)
-                .backoff(Duration.ofMillis(20), Duration.ofMillis(200)).tickInterval(Duration.ofMillis(100)).build(),
+                .backoff(Duration.ofMillis(20), Duration.ofMillis(200)).tickInterval(Duration.ofMillis(100)).tls(tls)
+                .build(),
                 new SessionHandler(c -> session));
     }
 
