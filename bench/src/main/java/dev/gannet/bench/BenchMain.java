@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 public final class BenchMain {
 
     /** Every bench, in the order {@code --help} lists them. Add new ones (e.g. http) here. */
-    static final List<Bench> BENCHES = List.of(new TcpEchoBench(), new dev.gannet.bench.http.HttpBench(), new AllocBench(), new IdleBench(), new JmhBench());
+    static final List<Bench> BENCHES = List.of(new TcpEchoBench(), new dev.gannet.bench.http.HttpBench(), new FepBench(), new AllocBench(), new IdleBench(), new JmhBench());
 
     private BenchMain() {}
 

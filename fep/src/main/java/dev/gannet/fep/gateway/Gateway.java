@@ -45,6 +45,11 @@ public final class Gateway implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
     private static final long ID_MASK = Validator.MAX_CLIENT_ID;
     private static final int HEARTBEAT_MS = 1000;
+    /**
+     * Bytes an upstream may have unsent before requests for it wait in its bounded queue instead. The upstream
+     * connection itself never stops reading (see {@link #start}), so this is what bounds its output.
+     */
+    private static final long MAX_UPSTREAM_BACKLOG = 1 << 20;
 
     private final GatewayConfig config;
     private final Member[] bySession = new Member[0x10000];
@@ -57,6 +62,7 @@ public final class Gateway implements AutoCloseable {
     public final LongAdder queued = new LongAdder();
     public final LongAdder recovered = new LongAdder();
     public final LongAdder unroutableReplies = new LongAdder();
+    public final LongAdder upstreamRejects = new LongAdder();
     private final byte[] scratch = new byte[MsgType.Logon.CREDENTIAL_LENGTH];
     private Server server;
     /** The logon throttle, per source address: {credit in ns, last update}. Cleared when it grows large. */
@@ -112,9 +118,15 @@ public final class Gateway implements AutoCloseable {
             return destination == config.destination() && (typeMask & (1 << type)) != 0;
         }
 
+        /** Bytes written to the upstream and not yet taken by its socket. */
+        long backlog() {
+            var c = session.connection();
+            return c == null ? 0 : c.pendingOutputBytes();
+        }
+
         /** Sends the member's request on, or queues it; false when it can do neither. */
         boolean forward(Frame request) {
-            if (session.isActive() && size == 0) {
+            if (session.isActive() && size == 0 && backlog() < MAX_UPSTREAM_BACKLOG) {
                 copyBody(request, session.prepare(request.type()));
                 session.send();
                 return true;
@@ -129,7 +141,26 @@ public final class Gateway implements AutoCloseable {
 
         @Override
         public void onActive(Session s) {
-            while (size > 0 && session.isActive()) {
+            drain();
+        }
+
+        @Override
+        public void onTick(Session s) {
+            drain();
+        }
+
+        @Override
+        public void onReject(Session s, long refSeq, int refType, int reason) {
+            // The institution refused a frame at session level: nobody is waiting for an answer we could route, so
+            // it is counted and logged rather than lost without a trace.
+            upstreamRejects.increment();
+            LOG.log(System.Logger.Level.WARNING, config.name() + " rejected our " + MsgType.name(refType) + " #"
+                    + refSeq + ": " + RejectReason.name(reason));
+        }
+
+        /** Sends what waited, in order, while the upstream is up and its backlog allows. */
+        void drain() {
+            while (size > 0 && session.isActive() && backlog() < MAX_UPSTREAM_BACKLOG) {
                 waiting.wrap(queue, head * Header.MAX_FRAME);
                 copyBody(waiting, session.prepare(waiting.type()));
                 session.send();
@@ -153,6 +184,7 @@ public final class Gateway implements AutoCloseable {
             out.i64(0, ref & ID_MASK);
             to.send();
             replies.increment();
+            if (size > 0) drain();
         }
     }
 
@@ -223,8 +255,13 @@ public final class Gateway implements AutoCloseable {
                 .tickInterval(Duration.ofMillis(100)).tls(config.tls()).build(),
                 new SessionHandler(c -> new Session(Session.Role.ACCEPTOR, memberListener, memberCounters)));
         for (Upstream u : upstreams) {
+            // An upstream connection never stops reading replies because our requests to it are backed up: an
+            // institution that stops reading our requests while its replies are backed up (the engine's default,
+            // and the simulator's) would then wait for us for ever, once both socket buffers filled. Seen at 100k
+            // orders/s after a stall of a few hundred ms. MAX_UPSTREAM_BACKLOG bounds the request side instead.
             ClientConfig cc = ClientConfig.builder().engine(config.engine()).reconnect(true)
                     .backoff(Duration.ofMillis(50), Duration.ofSeconds(2)).tickInterval(Duration.ofMillis(100))
+                    .waterMarks(ServerConfig.DEFAULT_LOW_WATER_MARK, Integer.MAX_VALUE)
                     .tls(u.config.tls()).sameLoopAs(server).build();
             u.client = TcpClient.open(u.config.address(), cc, new SessionHandler(c -> u.session));
         }
@@ -342,7 +379,8 @@ public final class Gateway implements AutoCloseable {
     /** One line of counters, for the log and tests. */
     public String stats() {
         return "routed=" + routed.sum() + " replies=" + replies.sum() + " queued=" + queued.sum() + " recovered="
-                + recovered.sum() + " unroutableReplies=" + unroutableReplies.sum() + " members{" + memberCounters
+                + recovered.sum() + " unroutableReplies=" + unroutableReplies.sum() + " upstreamRejects="
+                + upstreamRejects.sum() + " members{" + memberCounters
                 + "} upstreams{" + upstreamCounters + "}";
     }
 

@@ -24,7 +24,7 @@ import java.util.TreeSet;
  *
  * @param listen             the member-facing address
  * @param engine             the transport engine (nio or io_uring: the gateway runs on one event loop)
- * @param members            who may log on; a member's session number (1..65534) tags the correlation ids the
+ * @param members            who may log on; a member's session number (1..32767) tags the correlation ids the
  *                           gateway sends upstream, so replies find their member even across restarts
  * @param upstreams          the institutions, each with the message types and the destination code routed to it
  * @param journalDir         one journal file per session
@@ -55,8 +55,8 @@ public record GatewayConfig(
         public Member {
             checkText("member id", id, MsgType.Logon.MEMBER_ID_LENGTH);
             checkText("credential", credential, MsgType.Logon.CREDENTIAL_LENGTH);
-            if (sessionId <= 0 || sessionId > 0xfffe) {
-                throw new IllegalArgumentException("member " + id + ": session must be 1..65534");
+            if (sessionId <= 0 || sessionId > 0x7fff) {
+                throw new IllegalArgumentException("member " + id + ": session must be 1..32767 (its tag keeps ids below 2^63)");
             }
         }
     }

@@ -47,6 +47,9 @@ public final class Session {
 
         /** The connection went; {@code reason} is the RejectReason that ended it, or 0. */
         default void onDisconnected(Session session, int reason) {}
+
+        /** The session's timer ran (every tick interval while connected), after its own heartbeat work. */
+        default void onTick(Session session) {}
     }
 
     private final Role role;
@@ -219,6 +222,7 @@ public final class Session {
             // Logon has to finish within the heartbeat interval (5 s at least), or the connection goes.
             disconnect(RejectReason.HEARTBEAT_TIMEOUT, 0, 0);
         }
+        if (state == State.ACTIVE) listener.onTick(this);
     }
 
     // ---- sending -----------------------------------------------------------------------------------------------

@@ -201,12 +201,15 @@ class SessionTest {
         await(() -> initiatorGot.size() == 1, "first report");
         // The acceptor numbers three reports it never sends: the initiator sees a gap at the next one and asks.
         Session a = acceptorSession;
+        java.util.concurrent.CountDownLatch lost = new java.util.concurrent.CountDownLatch(1);
         a.connection().execute(() -> {
             for (int i = 0; i < 3; i++) {
                 a.prepare(MsgType.EXECUTION_REPORT).i64(0, 100 + i).ascii(MsgType.ExecutionReport.SYMBOL, 12, "ABC");
                 a.sendLost();
             }
+            lost.countDown();
         });
+        assertThat(lost.await(5, TimeUnit.SECONDS)).isTrue();
         order(s, 2);
         await(() -> initiatorGot.size() == 5, "the replayed reports and the live one");
         assertThat(initiatorGot).containsExactly(1L, 100L, 101L, 102L, 2L);
