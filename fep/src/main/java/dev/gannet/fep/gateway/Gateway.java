@@ -243,12 +243,12 @@ public final class Gateway implements AutoCloseable {
         Files.createDirectories(config.journalDir());
         for (int i = 0; i < members.length; i++) {
             GatewayConfig.Member mc = config.members().get(i);
-            members[i] = new Member(mc, open("member-" + mc.id()));
+            members[i] = new Member(mc, open("member-" + mc.id(), true));
             bySession[(int) mc.sessionId()] = members[i];
         }
         for (int i = 0; i < upstreams.length; i++) {
             GatewayConfig.Upstream uc = config.upstreams().get(i);
-            upstreams[i] = new Upstream(uc, open("upstream-" + uc.name()), config.queuePerUpstream());
+            upstreams[i] = new Upstream(uc, open("upstream-" + uc.name(), false), config.queuePerUpstream());
         }
         recover();
         server = TcpServer.start(ServerConfig.builder().address(config.listen()).engine(config.engine()).threads(1)
@@ -268,8 +268,9 @@ public final class Gateway implements AutoCloseable {
         return this;
     }
 
-    private JournalStore open(String name) throws IOException {
-        return JournalStore.open(config.journalDir().resolve(name + ".journal"), config.fsync(), config.groupCommit());
+    private JournalStore open(String name, boolean keepReceived) throws IOException {
+        return JournalStore.open(config.journalDir().resolve(name + ".journal"), config.fsync(), config.groupCommit(),
+                keepReceived);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.gannet.fep.session;
 import dev.gannet.fep.journal.FsyncPolicy;
 import dev.gannet.fep.journal.Journal;
 import dev.gannet.fep.wire.Frame;
+import dev.gannet.fep.wire.Header;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,17 +16,34 @@ import java.time.Duration;
  */
 public final class JournalStore implements SessionStore {
     private final Journal journal;
+    /** False: a received frame is kept as its header only, which is all a restart needs of it. */
+    private final boolean keepReceived;
     private long nextIn;
     private long nextOut;
 
     public JournalStore(Journal journal) {
+        this(journal, true);
+    }
+
+    /**
+     * {@code keepReceived} false keeps only the header of each frame received: enough to resume the numbers, and
+     * less to write where nothing else reads them (the gateway's upstream sessions: a reply is journaled in full
+     * where it goes on, in its member's session).
+     */
+    public JournalStore(Journal journal, boolean keepReceived) {
         this.journal = journal;
+        this.keepReceived = keepReceived;
         this.nextIn = journal.lastSeq(Journal.IN) + 1;
         this.nextOut = journal.lastSeq(Journal.OUT) + 1;
     }
 
     public static JournalStore open(Path file, FsyncPolicy policy, Duration groupCommit) throws IOException {
-        return new JournalStore(Journal.open(file, policy, groupCommit));
+        return open(file, policy, groupCommit, true);
+    }
+
+    public static JournalStore open(Path file, FsyncPolicy policy, Duration groupCommit, boolean keepReceived)
+            throws IOException {
+        return new JournalStore(Journal.open(file, policy, groupCommit), keepReceived);
     }
 
     public Journal journal() {
@@ -44,7 +62,7 @@ public final class JournalStore implements SessionStore {
 
     @Override
     public void received(long seq, Frame frame) {
-        journal.append(Journal.IN, seq, frame.buffer(), frame.offset(), frame.length());
+        journal.append(Journal.IN, seq, frame.buffer(), frame.offset(), keepReceived ? frame.length() : Header.LENGTH);
         nextIn = seq + 1;
     }
 
