@@ -69,7 +69,13 @@ public final class Journal implements AutoCloseable {
     private final long[] lastSeq = new long[2];
     private final long[] count = new long[2];
     private final SeqIndex outIndex = new SeqIndex();
+    /**
+     * Two views of source buffers, because a session appends from two in turn (the transport's input for what it
+     * receives, its own scratch for what it sends); one would be rebuilt, an allocation, on every append.
+     */
     private final BufferView sourceView = new BufferView();
+    private final BufferView otherSourceView = new BufferView();
+    private boolean otherSourceUsedLast;
     private final BufferView targetView = new BufferView();
     private Arena arena;
     private boolean visiting;
@@ -221,9 +227,19 @@ public final class Journal implements AutoCloseable {
             MemorySegment.copy(array, at, m, ValueLayout.JAVA_BYTE, start + HEADER_BYTES, length);
             crc.update(array, at, length);
         } else {
-            sourceView.bind(src);
-            MemorySegment.copy(sourceView.segment(), offset, m, start + HEADER_BYTES, length);
-            crc.update(sourceView.window(offset, length));
+            BufferView view;
+            if (sourceView.bound == src) {
+                view = sourceView;
+            } else if (otherSourceView.bound == src) {
+                view = otherSourceView;
+            } else {
+                // A third buffer: rebind the view used less recently.
+                view = otherSourceUsedLast ? sourceView : otherSourceView;
+                view.bind(src);
+            }
+            otherSourceUsedLast = view == otherSourceView;
+            MemorySegment.copy(view.segment(), offset, m, start + HEADER_BYTES, length);
+            crc.update(view.window(offset, length));
         }
         return endRecord(m, start, direction, seq, length);
     }

@@ -10,6 +10,9 @@ import java.util.Arrays;
  * GapFill) stays in the current run, its skipped slots marked {@link #ABSENT}; a large one (a reset to a new
  * range) starts a new run rather than filling millions of slots. Lookups walk the runs from the newest, and
  * there is nearly always one. Sequence numbers are unsigned 64-bit values.
+ *
+ * <p>A run is kept in pages of {@link #PAGE} positions rather than one array that doubles, so a journal that grows
+ * for hours adds a page now and then and never copies (or leaves for the collector) what it already indexed.
  */
 final class SeqIndex {
     /** Position of a sequence number that was skipped or never journaled. */
@@ -18,10 +21,12 @@ final class SeqIndex {
     static final int MAX_FILL = 1 << 16;
     /** A run stops growing here so slot arithmetic stays well inside an int. */
     private static final int MAX_RUN = 1 << 30;
-    private static final int FIRST_CAPACITY = 1024;
+    private static final int PAGE_SHIFT = 16;
+    static final int PAGE = 1 << PAGE_SHIFT;
 
     private long[] firstSeqs = new long[2];
-    private long[][] runs = new long[2][];
+    /** runs[r][page][slot & (PAGE - 1)]. */
+    private long[][][] runs = new long[2][][];
     private int[] sizes = new int[2];
     private int runCount;
 
@@ -33,10 +38,8 @@ final class SeqIndex {
             long gap = slot - sizes[r];
             if (Long.compareUnsigned(gap, MAX_FILL) <= 0 && Long.compareUnsigned(slot, MAX_RUN) < 0) {
                 int s = (int) slot;
-                long[] run = runs[r];
-                if (s >= run.length) runs[r] = run = Arrays.copyOf(run, Math.max(s + 1, run.length * 2));
-                Arrays.fill(run, sizes[r], s, ABSENT);
-                run[s] = position;
+                for (int i = sizes[r]; i < s; i++) set(r, i, ABSENT);
+                set(r, s, position);
                 sizes[r] = s + 1;
                 return;
             }
@@ -46,12 +49,21 @@ final class SeqIndex {
             runs = Arrays.copyOf(runs, runCount * 2);
             sizes = Arrays.copyOf(sizes, runCount * 2);
         }
-        long[] run = new long[FIRST_CAPACITY];
-        run[0] = position;
         firstSeqs[runCount] = seq;
-        runs[runCount] = run;
+        runs[runCount] = new long[4][];
+        sizes[runCount] = 0;
+        set(runCount, 0, position);
         sizes[runCount] = 1;
         runCount++;
+    }
+
+    private void set(int r, int slot, long position) {
+        int page = slot >>> PAGE_SHIFT;
+        long[][] pages = runs[r];
+        if (page >= pages.length) runs[r] = pages = Arrays.copyOf(pages, Math.max(page + 1, pages.length * 2));
+        long[] p = pages[page];
+        if (p == null) pages[page] = p = new long[PAGE];
+        p[slot & (PAGE - 1)] = position;
     }
 
     /** The position recorded for {@code seq}, or {@link #ABSENT}. */
@@ -59,7 +71,9 @@ final class SeqIndex {
         for (int r = runCount - 1; r >= 0; r--) {
             if (Long.compareUnsigned(seq, firstSeqs[r]) < 0) continue;
             long slot = seq - firstSeqs[r];
-            return Long.compareUnsigned(slot, sizes[r]) < 0 ? runs[r][(int) slot] : ABSENT;
+            if (Long.compareUnsigned(slot, sizes[r]) >= 0) return ABSENT;
+            int s = (int) slot;
+            return runs[r][s >>> PAGE_SHIFT][s & (PAGE - 1)];
         }
         return ABSENT;
     }
