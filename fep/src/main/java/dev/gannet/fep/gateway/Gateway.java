@@ -11,6 +11,7 @@ import dev.gannet.fep.wire.MsgType;
 import dev.gannet.fep.wire.RejectReason;
 import dev.gannet.fep.wire.Validator;
 import dev.gannet.transport.ClientConfig;
+import dev.gannet.transport.Connection;
 import dev.gannet.transport.Server;
 import dev.gannet.transport.ServerConfig;
 import dev.gannet.transport.TcpClient;
@@ -63,6 +64,10 @@ public final class Gateway implements AutoCloseable {
     public final LongAdder recovered = new LongAdder();
     public final LongAdder unroutableReplies = new LongAdder();
     public final LongAdder upstreamRejects = new LongAdder();
+    /** Replies replayed by an institution that the gateway had already journaled for their member. */
+    public final LongAdder duplicateReplies = new LongAdder();
+    /** Times a member's reading was paused because its upstream was backed up. */
+    public final LongAdder heldBack = new LongAdder();
     private final byte[] scratch = new byte[MsgType.Logon.CREDENTIAL_LENGTH];
     private Server server;
     /** The logon throttle, per source address: {credit in ns, last update}. Cleared when it grows large. */
@@ -76,6 +81,14 @@ public final class Gateway implements AutoCloseable {
         /** Journals replies while the member is away; its next session replays them from the journal. */
         final Session offline;
         Session current;
+        /** Reading from {@link #current} is paused until a backed-up upstream drains. */
+        Connection paused;
+        /**
+         * After a restart: the last reply journaled for this member, whole. If the process died after journaling
+         * it and before its upstream session recorded it received, the institution replays it: that copy is
+         * dropped rather than sent to the member twice.
+         */
+        ByteBuffer lastReply;
 
         Member(GatewayConfig.Member config, JournalStore store) {
             this.config = config;
@@ -111,7 +124,8 @@ public final class Gateway implements AutoCloseable {
             this.queue = ByteBuffer.allocateDirect(Math.max(1, capacity) * Header.MAX_FRAME).order(ByteOrder.LITTLE_ENDIAN);
             this.session = new Session(Session.Role.INITIATOR, this, upstreamCounters)
                     .bind(config.sessionId(), store, HEARTBEAT_MS)
-                    .credentials(padded(config.memberId(), 16), padded(config.credential(), 32));
+                    .credentials(padded(config.memberId(), 16), padded(config.credential(), 32))
+                    .recordAfterDelivery(true);
         }
 
         boolean routes(int type, int destination) {
@@ -167,6 +181,7 @@ public final class Gateway implements AutoCloseable {
                 head = (head + 1) % capacity;
                 size--;
             }
+            if (size == 0 && backlog() < MAX_UPSTREAM_BACKLOG / 2) releaseHeldBack();
         }
 
         @Override
@@ -176,6 +191,10 @@ public final class Gateway implements AutoCloseable {
             Member m = (ref >>> 48) < bySession.length ? bySession[(int) (ref >>> 48)] : null;
             if (!MsgType.isReply(type) || m == null) {
                 unroutableReplies.increment();
+                return;
+            }
+            if (m.lastReply != null && alreadyJournaled(m, reply)) {
+                duplicateReplies.increment();
                 return;
             }
             Session to = m.sender();
@@ -228,7 +247,10 @@ public final class Gateway implements AutoCloseable {
         @Override
         public void onDisconnected(Session s, int reason) {
             Member m = s.attachment();
-            if (m != null && m.current == s) m.current = null;
+            if (m != null && m.current == s) {
+                m.current = null;
+                m.paused = null;
+            }
         }
     };
 
@@ -290,10 +312,16 @@ public final class Gateway implements AutoCloseable {
         }
         for (Member m : members) {
             Set<Long> rejected = new HashSet<>();
+            long[] lastReplySeq = {0};
             m.store.journal().forEach(Journal.OUT, (seq, frame) -> {
                 f.wrap(frame, frame.position());
                 if (f.type() == MsgType.REJECT) rejected.add(f.i64(MsgType.Reject.REF_SEQ));
+                if (MsgType.isReply(f.type())) lastReplySeq[0] = seq;
             });
+            if (lastReplySeq[0] != 0) {
+                m.lastReply = ByteBuffer.allocate(Header.MAX_FRAME).order(ByteOrder.LITTLE_ENDIAN);
+                m.store.readSent(lastReplySeq[0], m.lastReply);
+            }
             m.store.journal().forEach(Journal.IN, (seq, frame) -> {
                 f.wrap(frame, frame.position());
                 int type = f.type();
@@ -331,6 +359,23 @@ public final class Gateway implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Whether {@code reply} is the member's last journaled reply, replayed by the institution because the gateway
+     * died between the two records (see {@link Session#recordAfterDelivery}). Checked once per member after a
+     * restart: the first reply for that member settles it.
+     */
+    private boolean alreadyJournaled(Member m, Frame reply) {
+        ByteBuffer last = m.lastReply;
+        m.lastReply = null;
+        if (!reply.possDup()) return false;
+        Frame f = new Frame().wrap(last, 0);
+        int type = reply.type();
+        if (f.type() != type || f.i64(0) != (reply.i64(0) & ID_MASK)) return false;
+        int n = MsgType.bodyLength(type);
+        return last.slice(Header.LENGTH + 8, n - 8)
+                .equals(reply.buffer().slice(reply.offset() + Header.LENGTH + 8, n - 8));
+    }
+
     /** Routes a member's request; 0, or the reason to reject it. */
     private int route(Member m, Frame request) {
         int type = request.type();
@@ -341,9 +386,33 @@ public final class Gateway implements AutoCloseable {
             tag(m, request);
             if (!u.forward(request)) return RejectReason.QUEUE_FULL;
             routed.increment();
+            if (u.size > 0 && u.session.isActive()) holdBack(m);
             return 0;
         }
         return RejectReason.UNKNOWN_DESTINATION;
+    }
+
+    /**
+     * The upstream is up but backed up: stop reading from the member whose request had to wait, so its further
+     * requests wait in its own socket (TCP pushes back on the member) instead of filling the queue up to
+     * QUEUE_FULL. What its last read already brought is still queued. Resumed by {@link #releaseHeldBack}.
+     */
+    private void holdBack(Member m) {
+        Connection c = m.current != null ? m.current.connection() : null;
+        if (c == null || m.paused == c) return;
+        c.pauseReading();
+        m.paused = c;
+        heldBack.increment();
+    }
+
+    /** An upstream drained: members held back read again. */
+    private void releaseHeldBack() {
+        for (Member m : members) {
+            if (m.paused != null) {
+                m.paused.resumeReading();
+                m.paused = null;
+            }
+        }
     }
 
     /** Puts the member's session number in the top bits of the request's correlation ids (in place). */
@@ -381,7 +450,7 @@ public final class Gateway implements AutoCloseable {
     public String stats() {
         return "routed=" + routed.sum() + " replies=" + replies.sum() + " queued=" + queued.sum() + " recovered="
                 + recovered.sum() + " unroutableReplies=" + unroutableReplies.sum() + " upstreamRejects="
-                + upstreamRejects.sum() + " members{" + memberCounters
+                + upstreamRejects.sum() + " heldBack=" + heldBack.sum() + " duplicateReplies=" + duplicateReplies.sum() + " members{" + memberCounters
                 + "} upstreams{" + upstreamCounters + "}";
     }
 

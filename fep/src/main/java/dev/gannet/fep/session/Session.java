@@ -86,6 +86,7 @@ public final class Session {
     private long throttleCredit;
     private long throttleUpdated;
     private Object attachment;
+    private boolean recordAfterDelivery;
 
     public Session(Role role, Listener listener, SessionCounters counters) {
         this.role = role;
@@ -118,6 +119,18 @@ public final class Session {
      */
     public Session maxRequestId(long max) {
         this.maxRequestId = max;
+        return this;
+    }
+
+    /**
+     * Records an application message as received only after the listener handled it, instead of before. For a
+     * session whose messages the listener hands on to a journal of its own (the gateway's upstream replies, which
+     * go to their member's journal): a process killed between the two records then has the message where it went
+     * and not here, and the peer's replay after the restart brings it again (a duplicate the listener can spot),
+     * rather than the other way round, where it would be marked received but never handed on.
+     */
+    public Session recordAfterDelivery(boolean on) {
+        recordAfterDelivery = on;
         return this;
     }
 
@@ -375,14 +388,16 @@ public final class Session {
                 reject(seq, type, RejectReason.UNEXPECTED_TYPE);
             }
             default -> {
-                store.received(seq, in);
+                if (!recordAfterDelivery) store.received(seq, in);
                 if (throttled(now)) {
+                    if (recordAfterDelivery) store.received(seq, in);
                     counters.rejected(RejectReason.THROTTLED);
                     reject(seq, type, RejectReason.THROTTLED);
                     return;
                 }
                 counters.applicationIn.increment();
                 listener.onApplication(this, in);
+                if (recordAfterDelivery) store.received(seq, in);
             }
         }
     }

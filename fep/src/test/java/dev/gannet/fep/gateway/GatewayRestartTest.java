@@ -106,7 +106,12 @@ class GatewayRestartTest {
         gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no shutdown hook, no flush
         gateway = startGateway(config);
         sender.join();
-        await(() -> member.acked(1, n), "an ack for every order");
+        try {
+            await(() -> member.acked(1, n), "an ack for every order");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": " + member.unacked(1, n) + "; exchange got "
+                    + exchange.ordersReceived() + " orders, " + exchange.counters(), e);
+        }
         Map<Long, Integer> got = exchange.recordedOrders();
         for (long id = 1; id <= n; id++) {
             assertThat(got.get(GatewayTest.TAG1 | id)).as("order " + id + " reached the exchange once").isEqualTo(1);

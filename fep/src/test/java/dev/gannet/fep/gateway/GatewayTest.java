@@ -81,6 +81,54 @@ class GatewayTest {
         assertThat(a.rejects).isEmpty();
     }
 
+    /**
+     * The gateway journals a reply for its member before its upstream session records it received. A process that
+     * dies between the two leaves the reply in the member's journal and not in the upstream's: here that is made
+     * by cutting the upstream journal just before its last record. After the restart the institution replays the
+     * reply, and the gateway must not send it to the member a second time.
+     */
+    @Test
+    void aReplyJournaledButNotRecordedUpstreamIsNotSentTwiceAfterARestart() throws Exception {
+        exchange = new Exchange(Exchange.Config.builder().host("127.0.0.1").port(0).fillRatio(0).build());
+        closing.add(exchange);
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        GatewayConfig c = config(dir, exchange.port(), 1000, false);
+        GatewayConfig fixed = new GatewayConfig(new InetSocketAddress("127.0.0.1", port), c.engine(), c.members(),
+                c.upstreams(), c.journalDir(), c.fsync(), c.groupCommit(), c.throttlePerSecond(), c.queuePerUpstream(),
+                c.rejectWhenDown(), c.logonsPerSecond(), null);
+        Gateway first = new Gateway(fixed).start();
+        await(first::upstreamsActive, "the upstream logon");
+        TestMember a = new TestMember(new InetSocketAddress("127.0.0.1", port), "FIRM1", "pw1", 1);
+        closing.add(a);
+        for (long id = 1; id <= 3; id++) a.order(id, 1);
+        await(() -> a.acked(1, 3), "three acks");
+        first.close();
+
+        // Cut the upstream journal before its last record: the ack for order 3, as received.
+        Path upstream = dir.resolve("upstream-exchange.journal");
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(java.nio.file.Files.readAllBytes(upstream))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int last = -1;
+        for (int at = 0; at + 24 <= b.limit() && b.getInt(at) > 0; at += (b.getInt(at) + 7) & ~7) last = at;
+        assertThat(last).isPositive();
+        assertThat(b.get(last + 8)).as("the last record is one received").isEqualTo((byte) 0);
+        assertThat(b.getShort(last + 24 + 4)).as("and it is the ack").isEqualTo((short) MsgType.EXECUTION_REPORT);
+        try (var ch = java.nio.channels.FileChannel.open(upstream, java.nio.file.StandardOpenOption.WRITE)) {
+            ch.truncate(last);
+        }
+
+        gateway = new Gateway(fixed).start();
+        closing.add(gateway);
+        await(gateway::upstreamsActive, "the upstream logon after the restart");
+        a.order(4, 1);
+        await(() -> a.acked(4, 4), "the next ack"); // after the replay: the upstream session is in step again
+        assertThat(a.reports.get(3L)).as("order 3's ack, once").containsExactly(MsgType.ExecutionReport.EXEC_NEW);
+        assertThat(gateway.duplicateReplies.sum()).isEqualTo(1);
+    }
+
     @Test
     void unroutableRequestsAreRejectedWithAReason() throws Exception {
         start(1000, false);

@@ -95,6 +95,19 @@ final class TestMember implements AutoCloseable {
         return true;
     }
 
+    /** The ids in [from, to] without an ack, at most 20 of them, for failure messages. */
+    String unacked(long from, long to) {
+        StringBuilder b = new StringBuilder();
+        int n = 0;
+        for (long id = from; id <= to; id++) {
+            List<Integer> r = reports.get(id);
+            if (r == null || !r.contains(MsgType.ExecutionReport.EXEC_NEW)) {
+                if (n++ < 20) b.append(id).append(' ');
+            }
+        }
+        return n + " unacked: " + b + "; session " + session + " " + counters;
+    }
+
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!condition.getAsBoolean()) {
