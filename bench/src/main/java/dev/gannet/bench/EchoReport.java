@@ -3,11 +3,6 @@ package dev.gannet.bench;
 import dev.gannet.bench.TcpEchoBench.Contender;
 import dev.gannet.bench.TcpEchoBench.Run;
 import dev.gannet.bench.TcpEchoBench.Settings;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +20,7 @@ final class EchoReport {
     static String markdown(List<Run> runs, Settings s) {
         StringBuilder md = new StringBuilder();
         md.append("## TCP echo (`gannet bench tcp").append(s.quick ? " --quick" : "").append("`)\n\n");
-        md.append(environment()).append("\n\n");
+        md.append(ReportFiles.environment()).append("\n\n");
         md.append(String.format(Locale.ROOT, "Each server is its own JVM on core %d (`taskset -c %d`) with one "
                         + "event loop; the driver is one JDK-NIO thread in a JVM on core %d. %d persistent "
                         + "connections, closed loop (send one message, wait for the whole echo, send the next). "
@@ -171,22 +166,5 @@ final class EchoReport {
 
     private static String trim(double seconds) {
         return seconds == Math.rint(seconds) ? Long.toString((long) seconds) : Double.toString(seconds);
-    }
-
-    /** Date, CPU, kernel and JDK: what a reader needs to know which machine the numbers came from. */
-    private static String environment() {
-        String cpu = "unknown CPU";
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
-                    .findFirst().orElse(cpu);
-        } catch (IOException | RuntimeException e) {
-            // Not Linux or unreadable: the rest of the line still helps.
-        }
-        return String.format(Locale.ROOT, "%s · %s, %d cores · Linux %s · Java %s (%s)",
-                ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")), cpu,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"),
-                Runtime.version(), System.getProperty("java.vendor"));
     }
 }

@@ -209,18 +209,8 @@ final class FepBench implements Bench {
             }
         }
 
-        String report = FepReport.markdown(runs, s);
-        System.out.println();
-        System.out.print(report);
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, report, StandardCharsets.UTF_8);
-        System.err.println("written to " + out);
-        long failed = runs.stream().filter(r -> !r.ok()).count();
-        if (failed > 0) {
-            System.err.println(failed + " of " + total + " runs failed; see the Failures section and " + logDir);
-            return 1;
-        }
-        return 0;
+        return ReportFiles.publish(FepReport.markdown(runs, s), out, runs.stream().filter(r -> !r.ok()).count(), total,
+                "failed", logDir);
     }
 
     private static boolean lessDisturbed(Run candidate, Run current) {

@@ -7,8 +7,6 @@ import dev.gannet.bench.FepBench.Workload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +20,7 @@ final class FepReport {
         StringBuilder md = new StringBuilder();
         md.append("## FEP order → ack round trips (`gannet bench fep").append(s.quick ? " --quick" : "")
                 .append("`)\n\n");
-        md.append(environment()).append("\n\n");
+        md.append(ReportFiles.environment()).append("\n\n");
         md.append(String.format(Locale.ROOT, "The load driver (`gannet fep load`) sends NewOrders on %d member "
                         + "sessions and times each to its ack (ExecutionReport NEW): driver → gateway → simulator "
                         + "(`gannet fep exchange`, fill ratio %s) → gateway → driver. The gateway (`gannet fep "
@@ -193,22 +191,5 @@ final class FepReport {
         } catch (IOException | RuntimeException e) {
             return "`" + System.getProperty("java.io.tmpdir") + "`";
         }
-    }
-
-    /** Date, CPU, kernel and JDK, as in the TCP report. */
-    private static String environment() {
-        String cpu = "unknown CPU";
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
-                    .findFirst().orElse(cpu);
-        } catch (IOException | RuntimeException e) {
-            // Not Linux or unreadable: the rest of the line still helps.
-        }
-        return String.format(Locale.ROOT, "%s · %s, %d cores · Linux %s · Java %s (%s)",
-                ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")), cpu,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"),
-                Runtime.version(), System.getProperty("java.vendor"));
     }
 }

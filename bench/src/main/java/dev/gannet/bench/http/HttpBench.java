@@ -1,5 +1,6 @@
 package dev.gannet.bench.http;
 
+import dev.gannet.bench.ReportFiles;
 import dev.gannet.bench.Bench;
 import dev.gannet.bench.ChildProcesses;
 import dev.gannet.bench.ProcStat;
@@ -211,19 +212,8 @@ public final class HttpBench implements Bench {
             }
         }
 
-        String report = HttpReport.markdown(runs, s);
-        System.out.println();
-        System.out.print(report);
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, report, StandardCharsets.UTF_8);
-        System.err.println("written to " + out);
-        long failed = runs.stream().filter(r -> !r.ok()).count();
-        if (failed > 0) {
-            System.err.println(failed + " of " + total + " runs failed or were skipped; see the Failures section and "
-                    + logDir);
-            return 1;
-        }
-        return 0;
+        return ReportFiles.publish(HttpReport.markdown(runs, s), out, runs.stream().filter(r -> !r.ok()).count(), total,
+                "failed or were skipped", logDir);
     }
 
     /** Starts each contender's server for a round, waits until it listens, and checks its URLs. Never throws. */

@@ -1,12 +1,8 @@
 package dev.gannet.bench.http;
 
+import dev.gannet.bench.ReportFiles;
 import dev.gannet.bench.Medians;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -25,7 +21,7 @@ final class HttpReport {
     static String markdown(List<HttpRun> runs, HttpBench.Settings s) {
         StringBuilder md = new StringBuilder();
         md.append("## HTTP (`gannet bench http").append(s.quick ? " --quick" : "").append("`)\n\n");
-        md.append(environment()).append("\n\n");
+        md.append(ReportFiles.environment()).append("\n\n");
         md.append(String.format(Locale.ROOT, "Each server is its own JVM on core %d (`taskset -c %d`) with one event "
                         + "loop; wrk 4.1 runs one thread with %d connections on core %d. Warm-up %d s (a wrk run), "
                         + "measured %d s; %s Server CPU is utime+stime from /proc/PID/stat over the measured "
@@ -241,22 +237,5 @@ final class HttpReport {
             return "n/a";
         }
         return String.format(Locale.ROOT, micros >= 100_000 ? "%,.0f" : "%.2f", micros / 1000);
-    }
-
-    /** Date, CPU, kernel and JDK: what a reader needs to know which machine the numbers came from. */
-    private static String environment() {
-        String cpu = "unknown CPU";
-        try {
-            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
-                    .findFirst().orElse(cpu);
-        } catch (IOException | RuntimeException e) {
-            // Not Linux or unreadable: the rest of the line still helps.
-        }
-        return String.format(Locale.ROOT, "%s · %s, %d cores · Linux %s · Java %s (%s)",
-                ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z")), cpu,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("os.version"),
-                Runtime.version(), System.getProperty("java.vendor"));
     }
 }
