@@ -164,6 +164,13 @@ public final class Gateway implements AutoCloseable {
         }
 
         @Override
+        public void onDisconnected(Session s, int reason) {
+            // Members held back for this upstream read again: their requests now queue or get a Reject as the
+            // configuration says, and their heartbeats are read, rather than their sessions timing out.
+            releaseHeldBack();
+        }
+
+        @Override
         public void onReject(Session s, long refSeq, int refType, int reason) {
             // The institution refused a frame at session level: nobody is waiting for an answer we could route, so
             // it is counted and logged rather than lost without a trace.
