@@ -250,9 +250,7 @@ public final class Session {
 
     /** Numbers, records and writes the prepared frame. Returns its sequence number. */
     public long send() {
-        long seq = store.nextOut();
-        out.seq(seq).sendingTime(System.currentTimeMillis() * 1_000_000L);
-        store.sent(out);
+        long seq = record();
         if (connection != null) {
             outBuffer.limit(out.length()).position(0);
             connection.write(outBuffer);
@@ -267,6 +265,11 @@ public final class Session {
      * gap at the next frame and gets this one from the replay. For fault injection (the simulator) and tests.
      */
     public long sendLost() {
+        return record();
+    }
+
+    /** Gives the prepared frame the next sequence number and the time, and keeps it in the store. */
+    private long record() {
         long seq = store.nextOut();
         out.seq(seq).sendingTime(System.currentTimeMillis() * 1_000_000L);
         store.sent(out);
