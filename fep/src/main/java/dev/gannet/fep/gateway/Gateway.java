@@ -11,7 +11,6 @@ import dev.gannet.fep.wire.MsgType;
 import dev.gannet.fep.wire.RejectReason;
 import dev.gannet.fep.wire.Validator;
 import dev.gannet.transport.ClientConfig;
-import dev.gannet.transport.Connection;
 import dev.gannet.transport.Server;
 import dev.gannet.transport.ServerConfig;
 import dev.gannet.transport.TcpClient;
@@ -66,7 +65,7 @@ public final class Gateway implements AutoCloseable {
     public final LongAdder upstreamRejects = new LongAdder();
     /** Replies replayed by an institution that the gateway had already journaled for their member. */
     public final LongAdder duplicateReplies = new LongAdder();
-    /** Times a member's reading was paused because its upstream was backed up. */
+    /** Times a member's input was held because its upstream was backed up. */
     public final LongAdder heldBack = new LongAdder();
     private final byte[] scratch = new byte[MsgType.Logon.CREDENTIAL_LENGTH];
     private Server server;
@@ -81,8 +80,8 @@ public final class Gateway implements AutoCloseable {
         /** Journals replies while the member is away; its next session replays them from the journal. */
         final Session offline;
         Session current;
-        /** Reading from {@link #current} is paused until a backed-up upstream drains. */
-        Connection paused;
+        /** The session whose input is held until a backed-up upstream drains, or null. */
+        Session held;
         /**
          * After a restart: the last reply journaled for this member, whole. If the process died after journaling
          * it and before its upstream session recorded it received, the institution replays it: that copy is
@@ -256,7 +255,7 @@ public final class Gateway implements AutoCloseable {
             Member m = s.attachment();
             if (m != null && m.current == s) {
                 m.current = null;
-                m.paused = null;
+                m.held = null;
             }
         }
     };
@@ -400,24 +399,24 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * The upstream is up but backed up: stop reading from the member whose request had to wait, so its further
+     * The upstream is up but backed up: stop taking input from the member whose request had to wait, so its further
      * requests wait in its own socket (TCP pushes back on the member) instead of filling the queue up to
-     * QUEUE_FULL. What its last read already brought is still queued. Resumed by {@link #releaseHeldBack}.
+     * QUEUE_FULL. Resumed by {@link #releaseHeldBack}.
      */
     private void holdBack(Member m) {
-        Connection c = m.current != null ? m.current.connection() : null;
-        if (c == null || m.paused == c) return;
-        c.pauseReading();
-        m.paused = c;
+        Session s = m.current;
+        if (s == null || m.held == s) return;
+        s.holdInput();
+        m.held = s;
         heldBack.increment();
     }
 
-    /** An upstream drained: members held back read again. */
+    /** An upstream drained or went: members held back take input again. */
     private void releaseHeldBack() {
         for (Member m : members) {
-            if (m.paused != null) {
-                m.paused.resumeReading();
-                m.paused = null;
+            if (m.held != null) {
+                m.held.releaseInput();
+                m.held = null;
             }
         }
     }

@@ -87,6 +87,8 @@ public final class Session {
     private long throttleUpdated;
     private Object attachment;
     private boolean recordAfterDelivery;
+    /** Frames already read stay unhandled in the transport's buffer until {@link #releaseInput}. */
+    private boolean inputHeld;
 
     public Session(Role role, Listener listener, SessionCounters counters) {
         this.role = role;
@@ -163,6 +165,7 @@ public final class Session {
     /** A connection opened for this session; an initiator logs on at once. */
     public void attach(Connection c, long now) {
         connection = c;
+        inputHeld = false;
         lastReceived = lastSent = now;
         testRequestSent = 0;
         awaitingReplayUntil = 0;
@@ -191,7 +194,7 @@ public final class Session {
     public void onData(ByteBuffer data, long now) {
         lastReceived = now;
         testRequestSent = 0;
-        while (data.remaining() >= 4 && connection != null && state != State.CLOSING) {
+        while (data.remaining() >= 4 && connection != null && state != State.CLOSING && !inputHeld) {
             int at = data.position();
             int reason = Validator.header(data, at, in);
             if (reason != 0) {
@@ -274,6 +277,24 @@ public final class Session {
         out.seq(seq).sendingTime(System.currentTimeMillis() * 1_000_000L);
         store.sent(out);
         return seq;
+    }
+
+    /**
+     * Stops handling input, including frames already read, and pauses reading: what the peer sends waits in its
+     * socket, so TCP pushes back on it. For a listener whose downstream is backed up. Undone by
+     * {@link #releaseInput}, or by the next connection.
+     */
+    public void holdInput() {
+        if (connection == null) return;
+        inputHeld = true;
+        connection.pauseReading();
+    }
+
+    /** Handles input again: the transport offers what was left unhandled, then reads on. */
+    public void releaseInput() {
+        if (!inputHeld) return;
+        inputHeld = false;
+        if (connection != null) connection.resumeReading();
     }
 
     /** Sends a Logout with {@code reason}, then closes. */
