@@ -90,8 +90,10 @@ class CancellationTest {
             for (Thread t : clients) t.join();
 
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (System.nanoTime() < deadline
-                    && (server.stats().open() > 0 || server.slotsInUse() > listeners || server.buffersOut() > 0)) {
+            // A client can connect and reset before the server's accept completion is handled: the kernel queued the
+            // connection, so it is still accepted (and then closed), just later than the client thread ends.
+            while (System.nanoTime() < deadline && (server.stats().accepted.sum() < 16 * 40
+                    || server.stats().open() > 0 || server.slotsInUse() > listeners || server.buffersOut() > 0)) {
                 Thread.sleep(20);
             }
             assertThat(server.stats().accepted.sum()).isEqualTo(16 * 40);
