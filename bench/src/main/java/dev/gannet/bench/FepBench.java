@@ -58,18 +58,20 @@ final class FepBench implements Bench {
     record Run(String contender, Workload workload, int round, double rtps, double p50Us, double p99Us,
                double p999Us, double maxUs, long sent, long acked, long rejects, double cpuWindow,
                double serverCpu, double core1Cpu, double othersCore0, double othersCore1, String notes,
-               String failure) {
+               String failure) implements Retries.Measured {
         static Run failed(String contender, Workload w, int round, String why) {
             return new Run(contender, w, round, 0, 0, 0, 0, 0, 0, 0, 0, Double.NaN, Double.NaN, Double.NaN, 0, 0,
                     "", why);
         }
 
-        boolean ok() {
+        @Override
+        public boolean ok() {
             return failure == null;
         }
 
-        boolean disturbed() {
-            return ok() && Math.max(othersCore0, othersCore1) >= DISTURBED;
+        @Override
+        public double othersShare() {
+            return Math.max(othersCore0, othersCore1);
         }
 
         /** Server (gateway or relay) CPU microseconds per round trip, over the sampled window. */
@@ -183,40 +185,30 @@ final class FepBench implements Bench {
                 names(s.contenders), String.join(",", s.workloads.stream().map(Workload::key).toList()), s.rounds,
                 s.rounds == 1 ? "" : "s", Math.ceil(total * perRun / 60), logDir);
 
-        int retriesLeft = Math.max(1, total / 4);
+        Retries retries = new Retries(Math.max(1, total / 4));
         QuietCores quiet = new QuietCores(Duration.ofSeconds(s.quick ? 30 : 120), Duration.ofMillis(500));
         List<Run> runs = new ArrayList<>();
         int index = 0;
         for (int round = 1; round <= s.rounds; round++) {
             for (Workload w : s.workloads) {
                 for (Contender c : s.contenders) {
-                    index++;
-                    Run best = null;
-                    for (int attempt = 1; ; attempt++) {
+                    String label = String.format(Locale.ROOT, "[%d/%d] %s %s round %d", ++index, total, c.name(),
+                            w.key(), round);
+                    int r0 = round;
+                    runs.add(retries.best(attempt -> {
                         long waited = quiet.await();
-                        System.err.printf(Locale.ROOT, "[%d/%d] %s %s round %d%s%s ... ", index, total, c.name(),
-                                w.key(), round, attempt > 1 ? " (retry)" : "",
-                                waited >= 1000 ? " (waited " + waited / 1000 + " s for quiet cores)" : "");
+                        System.err.print(label + Retries.describe(attempt, waited) + " ... ");
                         System.err.flush();
-                        Run r = measure(c, w, round, s, logDir);
+                        Run r = measure(c, w, r0, s, logDir);
                         System.err.println(r.ok() ? FepReport.progress(r) : "FAILED: " + r.failure());
-                        best = best == null || lessDisturbed(r, best) ? r : best;
-                        if (!r.disturbed() || attempt >= 2 || retriesLeft == 0) break;
-                        retriesLeft--;
-                    }
-                    runs.add(best);
+                        return r;
+                    }));
                 }
             }
         }
 
         return ReportFiles.publish(FepReport.markdown(runs, s), out, runs.stream().filter(r -> !r.ok()).count(), total,
                 "failed", logDir);
-    }
-
-    private static boolean lessDisturbed(Run candidate, Run current) {
-        if (!candidate.ok() || !current.ok()) return candidate.ok();
-        return Math.max(candidate.othersCore0(), candidate.othersCore1())
-                < Math.max(current.othersCore0(), current.othersCore1());
     }
 
     /** CPU of the three processes and of both cores at one instant. */

@@ -39,18 +39,19 @@ final class TcpEchoBench implements Bench {
      */
     record Run(String contender, int size, int round, long msgs, double seconds, double p50Us, double p99Us,
                double p999Us, double maxUs, double serverCpuSeconds, double driverCpuSeconds,
-               double othersOnServerCore, double othersOnDriverCore, String failure) {
+               double othersOnServerCore, double othersOnDriverCore, String failure) implements Retries.Measured {
         static Run failed(String contender, int size, int round, String why) {
             return new Run(contender, size, round, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, why);
         }
 
-        /** Other work took a tenth or more of a core this run depends on. */
-        boolean disturbed() {
-            return ok() && Math.max(othersOnServerCore, othersOnDriverCore) >= DISTURBED;
+        @Override
+        public boolean ok() {
+            return failure == null;
         }
 
-        boolean ok() {
-            return failure == null;
+        @Override
+        public double othersShare() {
+            return Math.max(othersOnServerCore, othersOnDriverCore);
         }
 
         double rate() {
@@ -172,44 +173,30 @@ final class TcpEchoBench implements Bench {
 
         // Budgets that keep a full run under ~15 minutes however busy the machine is: a disturbed run is
         // repeated at most once and only for a quarter of the runs, and waiting for quiet cores is capped.
-        int retriesLeft = Math.max(1, total / 4);
+        Retries retries = new Retries(Math.max(1, total / 4));
         QuietCores quiet = new QuietCores(Duration.ofSeconds(s.quick ? 30 : 120), Duration.ofMillis(500));
         List<Run> runs = new ArrayList<>();
         int index = 0;
         for (int round = 1; round <= s.rounds; round++) {
             for (int size : s.sizes) {
                 for (Contender c : s.contenders) {
-                    index++;
-                    Run best = null;
-                    for (int attempt = 1; ; attempt++) {
+                    String label = String.format(Locale.ROOT, "[%d/%d] %s %s round %d", ++index, total, c.name(),
+                            EchoReport.shortSize(size), round);
+                    int r0 = round;
+                    runs.add(retries.best(attempt -> {
                         long waited = quiet.await();
-                        System.err.printf(Locale.ROOT, "[%d/%d] %s %s round %d%s%s ... ", index, total, c.name(),
-                                EchoReport.shortSize(size), round, attempt > 1 ? " (retry)" : "",
-                                waited >= 1000 ? " (waited " + waited / 1000 + " s for quiet cores)" : "");
+                        System.err.print(label + Retries.describe(attempt, waited) + " ... ");
                         System.err.flush();
-                        Run r = measure(c, size, round, s, logDir);
+                        Run r = measure(c, size, r0, s, logDir);
                         System.err.println(r.ok() ? EchoReport.progress(r) : "FAILED: " + r.failure());
-                        best = best == null || lessDisturbed(r, best) ? r : best;
-                        if (!r.disturbed() || attempt >= 2 || retriesLeft == 0) {
-                            break;
-                        }
-                        retriesLeft--;
-                    }
-                    runs.add(best);
+                        return r;
+                    }));
                 }
             }
         }
 
         return ReportFiles.publish(EchoReport.markdown(runs, s), out, runs.stream().filter(r -> !r.ok()).count(), total,
                 "failed", logDir);
-    }
-
-    private static boolean lessDisturbed(Run candidate, Run current) {
-        if (!candidate.ok() || !current.ok()) {
-            return candidate.ok();
-        }
-        return Math.max(candidate.othersOnServerCore(), candidate.othersOnDriverCore())
-                < Math.max(current.othersOnServerCore(), current.othersOnDriverCore());
     }
 
     /** One server JVM, one driver JVM, one result. Never throws: a failure is recorded and the run goes on. */

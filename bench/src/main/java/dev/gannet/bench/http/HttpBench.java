@@ -5,6 +5,7 @@ import dev.gannet.bench.Bench;
 import dev.gannet.bench.ChildProcesses;
 import dev.gannet.bench.ProcStat;
 import dev.gannet.bench.QuietCores;
+import dev.gannet.bench.Retries;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -160,12 +161,13 @@ public final class HttpBench implements Bench {
 
         // Budgets that keep a full run near its estimate however busy the machine is: few retries of disturbed
         // runs, and a cap on the total wait for quiet cores.
-        int retriesLeft = s.quick ? 1 : 3;
+        Retries retries = new Retries(s.quick ? 1 : 3);
         QuietCores quiet = new QuietCores(Duration.ofSeconds(s.quick ? 5 : 60), Duration.ofMillis(250));
         List<HttpRun> runs = new ArrayList<>();
         int index = 0;
         boolean previousClean = false;
         for (int round = 1; round <= s.rounds; round++) {
+            int round0 = round;
             List<HttpContender> order = rotate(s.contenders, round - 1);
             Map<HttpContender, Server> servers = new LinkedHashMap<>();
             Boolean serversTls = null;
@@ -187,22 +189,17 @@ public final class HttpBench implements Bench {
                             runs.add(HttpRun.failed(c.name(), w, round, whyNot));
                             continue;
                         }
-                        HttpRun best = null;
-                        for (int attempt = 1; ; attempt++) {
+                        boolean quietJustSeen = previousClean;
+                        Map<HttpContender, Server> up = servers;
+                        HttpRun best = retries.best(attempt -> {
                             // Right after a clean run the cores were just seen quiet; checking again costs time.
-                            long waited = previousClean && attempt == 1 ? 0 : quiet.await();
-                            System.err.print(prefix + (attempt > 1 ? " (retry)" : "")
-                                    + (waited >= 1000 ? " (waited " + waited / 1000 + " s for quiet cores)" : "")
-                                    + " ... ");
+                            long waited = quietJustSeen && attempt == 1 ? 0 : quiet.await();
+                            System.err.print(prefix + Retries.describe(attempt, waited) + " ... ");
                             System.err.flush();
-                            HttpRun r = measure(servers.get(c), w, round, s, wrk, files, logDir);
+                            HttpRun r = measure(up.get(c), w, round0, s, wrk, files, logDir);
                             System.err.println(r.ok() ? HttpReport.progress(r) : "FAILED: " + firstLine(r.failure()));
-                            best = best == null || lessDisturbed(r, best) ? r : best;
-                            if (!r.disturbed() || attempt >= 2 || retriesLeft == 0) {
-                                break;
-                            }
-                            retriesLeft--;
-                        }
+                            return r;
+                        });
                         previousClean = best.ok() && !best.disturbed();
                         runs.add(best);
                     }
@@ -382,14 +379,6 @@ public final class HttpBench implements Bench {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
         // Fields 16 and 17 of proc(5), counted from field 3 after the command name.
         return Long.parseLong(f[16 - 3]) + Long.parseLong(f[17 - 3]);
-    }
-
-    private static boolean lessDisturbed(HttpRun candidate, HttpRun current) {
-        if (!candidate.ok() || !current.ok()) {
-            return candidate.ok();
-        }
-        return Math.max(candidate.othersOnServerCore(), candidate.othersOnDriverCore())
-                < Math.max(current.othersOnServerCore(), current.othersOnDriverCore());
     }
 
     static <T> List<T> rotate(List<T> list, int by) {

@@ -1,5 +1,7 @@
 package dev.gannet.bench.http;
 
+import dev.gannet.bench.Retries;
+
 /**
  * One measured run of one contender on one workload; {@code failure} is null when it succeeded.
  *
@@ -10,19 +12,20 @@ package dev.gannet.bench.http;
  */
 record HttpRun(String contender, HttpWorkload workload, int round, Wrk.Result wrk, double windowSeconds,
                double serverCpuSeconds, double wrkCpuSeconds, double othersOnServerCore, double othersOnDriverCore,
-               String failure) {
+               String failure) implements Retries.Measured {
 
     static HttpRun failed(String contender, HttpWorkload workload, int round, String why) {
         return new HttpRun(contender, workload, round, null, 0, 0, 0, 0, 0, why);
     }
 
-    boolean ok() {
+    @Override
+    public boolean ok() {
         return failure == null;
     }
 
-    /** Other work took a tenth or more of a core this run depends on. */
-    boolean disturbed() {
-        return ok() && Math.max(othersOnServerCore, othersOnDriverCore) >= HttpBench.DISTURBED;
+    @Override
+    public double othersShare() {
+        return Math.max(othersOnServerCore, othersOnDriverCore);
     }
 
     double rate() {
