@@ -752,6 +752,11 @@ public final class TlsConnection implements Connection {
         return raw.isOpen() && !closeRequested;
     }
 
+    @Override
+    public java.util.concurrent.Executor loop() {
+        return raw.loop();
+    }
+
     /** Runs {@code task} on the owner; its writes are gathered like a callback's. */
     @Override
     public void execute(Runnable task) {

@@ -95,6 +95,15 @@ public interface Connection extends Executor {
         return System.nanoTime();
     }
 
+    /**
+     * The executor that owns this connection. Every connection served by one event loop returns the same object, so
+     * work for many connections can be grouped per loop (a broadcast posts one task per loop, not one per
+     * connection). An engine without shared loops returns the connection itself.
+     */
+    default Executor loop() {
+        return this;
+    }
+
     /** The transport below this connection (the raw socket connection for a TLS connection). */
     default Connection unwrap() {
         return this;

@@ -22,7 +22,7 @@ final class HttpExchange {
     private static final System.Logger LOG = System.getLogger(HttpExchange.class.getName());
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
-    enum State { HEAD, FIXED_BODY, CHUNKED_BODY, AWAIT_HANDLER, CLOSING }
+    enum State { HEAD, FIXED_BODY, CHUNKED_BODY, AWAIT_HANDLER, CLOSING, TAKEN_OVER }
 
     private final HttpTransportHandler server;
     private final HttpConfig config;
@@ -47,6 +47,9 @@ final class HttpExchange {
     private RequestEvent event;
     private volatile boolean blockingInFlight;
     private HttpMetrics.Shard shard;
+    /** Set by {@link Response#takeover}: installed as the connection's context once the response is out. */
+    java.util.function.Function<Connection, Takeover> takeover;
+    private Takeover taken;
     /** Inside {@link #onData}: requests it answers are recorded when it returns, with one clock reading. */
     private boolean inData;
 
@@ -97,6 +100,10 @@ final class HttpExchange {
             switch (state) {
                 case AWAIT_HANDLER, CLOSING -> {
                     return Action.KEEP;
+                }
+                case TAKEN_OVER -> {
+                    // The bytes after the request in this read are the new protocol's.
+                    return in.hasRemaining() ? taken.onData(in) : Action.KEEP;
                 }
                 case HEAD -> {
                     // A client that does not read its responses stops us parsing more: the rest waits (bounded).
@@ -253,6 +260,14 @@ final class HttpExchange {
         }
         boolean close = response.closeRequested();
         requests++;
+        if (takeover != null && !close) {
+            taken = takeover.apply(connection);
+            takeover = null;
+            connection.context(taken);
+            state = State.TAKEN_OVER;
+            return Action.KEEP;
+        }
+        takeover = null;
         request.reset();
         response.reset();
         head.reset();

@@ -25,6 +25,7 @@ public final class HttpServer {
     private final HttpConfig config;
     private final List<Object[]> routes = new ArrayList<>();
     private final List<Middleware> middleware = new ArrayList<>();
+    private final dev.gannet.http.ws.Topics topics = new dev.gannet.http.ws.Topics();
     private boolean nextBlocking;
     private boolean started;
     private volatile HttpMetrics metrics;
@@ -89,6 +90,31 @@ public final class HttpServer {
 
     public HttpServer options(String pattern, HttpHandler h) {
         return route("OPTIONS", pattern, h);
+    }
+
+    /** A WebSocket endpoint with the default settings. */
+    public HttpServer ws(String pattern, dev.gannet.http.ws.WebSocketHandler handler) {
+        return ws(pattern, dev.gannet.http.ws.WebSocketConfig.defaults(), handler);
+    }
+
+    /** A WebSocket endpoint: a GET route that upgrades (RFC 6455); other requests to it get 426. */
+    public HttpServer ws(String pattern, dev.gannet.http.ws.WebSocketConfig config, dev.gannet.http.ws.WebSocketHandler handler) {
+        return route("GET", pattern, dev.gannet.http.ws.WebSocketRoute.handler(config, handler, topics));
+    }
+
+    /** A server-sent events endpoint with the default settings. */
+    public HttpServer sse(String pattern, dev.gannet.http.sse.SseHandler handler) {
+        return sse(pattern, dev.gannet.http.sse.SseConfig.defaults(), handler);
+    }
+
+    /** A server-sent events endpoint: a GET route whose response is an open-ended text/event-stream. */
+    public HttpServer sse(String pattern, dev.gannet.http.sse.SseConfig config, dev.gannet.http.sse.SseHandler handler) {
+        return route("GET", pattern, dev.gannet.http.sse.SseRoute.handler(config, handler));
+    }
+
+    /** The server's topics (rooms) for WebSocket broadcasts. */
+    public dev.gannet.http.ws.Topics topics() {
+        return topics;
     }
 
     public HttpConfig config() {

@@ -45,27 +45,39 @@ final class HttpTransportHandler implements Handler {
         return Action.KEEP;
     }
 
+    // A connection's context is its HttpExchange until a route hands it over (WebSocket, SSE): then a Takeover.
+
     @Override
     public Action onData(Connection connection, ByteBuffer in) {
-        HttpExchange x = connection.context();
-        return x.onData(in);
+        return connection.context() instanceof HttpExchange x ? x.onData(in) : taken(connection).onData(in);
     }
 
     @Override
     public Action onTick(Connection connection) {
-        HttpExchange x = connection.context();
-        return x.onTick();
+        return connection.context() instanceof HttpExchange x ? x.onTick() : taken(connection).onTick();
     }
 
     @Override
     public Action onDrain(Connection connection) {
-        HttpExchange x = connection.context();
-        return x.onDrain();
+        return connection.context() instanceof HttpExchange x ? x.onDrain() : taken(connection).onDrain();
     }
 
     @Override
     public Action onEndOfInput(Connection connection) {
-        HttpExchange x = connection.context();
-        return x.onEndOfInput();
+        return connection.context() instanceof HttpExchange x ? x.onEndOfInput() : taken(connection).onEndOfInput();
+    }
+
+    @Override
+    public void onWritabilityChanged(Connection connection, boolean writable) {
+        if (connection.context() instanceof Takeover t) t.onWritabilityChanged(writable);
+    }
+
+    @Override
+    public void onClose(Connection connection, Throwable cause) {
+        if (connection.context() instanceof Takeover t) t.onClose(cause);
+    }
+
+    private static Takeover taken(Connection connection) {
+        return connection.context();
     }
 }

@@ -330,6 +330,20 @@ public final class Response {
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CHUNKED = "Transfer-Encoding: chunked\r\n".getBytes(StandardCharsets.US_ASCII);
 
+    /**
+     * Hands the connection over to another protocol once this response is out (a 101 for a WebSocket, an open-ended
+     * 200 for server-sent events): its later bytes and events go to the {@link Takeover} the factory makes, on the
+     * connection's owner thread. Ignored if the response also asked to close the connection.
+     */
+    public void takeover(java.util.function.Function<dev.gannet.transport.Connection, Takeover> factory) {
+        exchange.takeover = factory;
+    }
+
+    /** The connection this response goes out on: for protocols that take it over. */
+    public dev.gannet.transport.Connection connection() {
+        return exchange.connection;
+    }
+
     /** Sends the status with an empty body (or a short text body for errors). */
     public void end() {
         send(new byte[0], 0, 0);

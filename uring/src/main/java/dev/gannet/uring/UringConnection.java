@@ -744,6 +744,11 @@ final class UringConnection implements Connection, UringLoop.Owner {
     }
 
     @Override
+    public java.util.concurrent.Executor loop() {
+        return loop;
+    }
+
+    @Override
     public void execute(Runnable task) {
         loop.execute(task);
     }

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the slot, 32-63 the slot. A slot is reused only after every operation on it completed, and the generation makes
  * a late completion for an earlier owner harmless.
  */
-final class UringLoop implements Runnable {
+final class UringLoop implements java.util.concurrent.Executor, Runnable {
     private static final System.Logger LOG = System.getLogger(UringLoop.class.getName());
     static final int RING_ENTRIES = 4096;
     static final int RECV_BUFFERS = 512;
@@ -135,7 +135,8 @@ final class UringLoop implements Runnable {
     }
 
     /** Queues a task for the loop; safe from any thread. */
-    void execute(Runnable task) {
+    @Override
+    public void execute(Runnable task) {
         tasks.add(task);
         if (!inLoop() && wakeupPending.compareAndSet(false, true)) wake();
     }

@@ -558,6 +558,11 @@ final class NioConnection implements Connection, Poller.Selectable {
     }
 
     @Override
+    public java.util.concurrent.Executor loop() {
+        return loop;
+    }
+
+    @Override
     public void execute(Runnable task) {
         loop.execute(task);
     }

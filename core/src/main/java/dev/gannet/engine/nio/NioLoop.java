@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * owns. A turn is: select, dispatch ready keys, run due timers, run queued tasks, then flush every connection
  * that was written to during the turn, so a burst of writes costs one write system call per connection.
  */
-final class NioLoop implements Runnable, Poller.Dispatcher {
+final class NioLoop implements java.util.concurrent.Executor, Runnable, Poller.Dispatcher {
     private static final System.Logger LOG = System.getLogger(NioLoop.class.getName());
     /** The shared read buffer; bytes a handler leaves unconsumed move to a pooled per-connection buffer. */
     static final int READ_BUFFER = 64 * 1024;
@@ -74,7 +74,8 @@ final class NioLoop implements Runnable, Poller.Dispatcher {
     }
 
     /** Queues a task for the loop; safe from any thread. */
-    void execute(Runnable task) {
+    @Override
+    public void execute(Runnable task) {
         tasks.add(task);
         if (!inLoop() && wakeupPending.compareAndSet(false, true)) poller.wakeup();
     }
