@@ -759,6 +759,11 @@ public final class TlsConnection implements Connection {
 
     /** Runs {@code task} on the owner; its writes are gathered like a callback's. */
     @Override
+    public boolean isOwnerThread() {
+        return raw.isOwnerThread();
+    }
+
+    @Override
     public void execute(Runnable task) {
         raw.execute(() -> runAsCallback(task));
     }

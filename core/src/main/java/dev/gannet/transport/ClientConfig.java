@@ -66,6 +66,13 @@ public record ClientConfig(
         return new Builder();
     }
 
+    /** A builder holding these settings, to change a few. */
+    public Builder toBuilder() {
+        return new Builder().engine(engine).connectTimeout(connectTimeout).reconnect(reconnect)
+                .backoff(backoffInitial, backoffMax).socket(socket).waterMarks(lowWaterMark, highWaterMark)
+                .idleTimeout(idleTimeout).tickInterval(tickInterval).tls(tls).sameLoopAs(sameLoopAs);
+    }
+
     public static final class Builder {
         private String engine = "auto";
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;

@@ -96,6 +96,15 @@ public interface Connection extends Executor {
     }
 
     /**
+     * Whether the calling code runs as the connection's owner (its event loop, or holding a virtual-thread
+     * connection's lock): then its methods act at once instead of re-entering through {@link #execute}. False when
+     * unknown, which is always safe.
+     */
+    default boolean isOwnerThread() {
+        return false;
+    }
+
+    /**
      * The executor that owns this connection. Every connection served by one event loop returns the same object, so
      * work for many connections can be grouped per loop (a broadcast posts one task per loop, not one per
      * connection). An engine without shared loops returns the connection itself.

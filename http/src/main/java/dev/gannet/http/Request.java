@@ -88,6 +88,24 @@ public final class Request {
         return exchange.match.param(name);
     }
 
+    /**
+     * The path parameters as alternating names and values ({@code [name0, value0, name1, value1, ...]}), decoded:
+     * a copy that outlives the request, for protocols that keep a connection after it (WebSocket).
+     */
+    public String[] pathParams() {
+        var m = exchange.match;
+        int n = m.found() ? m.paramCount() : 0;
+        if (n == 0) return NO_PARAMS;
+        String[] out = new String[2 * n];
+        for (int i = 0; i < n; i++) {
+            out[2 * i] = m.paramName(i);
+            out[2 * i + 1] = m.param(out[2 * i]);
+        }
+        return out;
+    }
+
+    private static final String[] NO_PARAMS = new String[0];
+
     /** The first value of a query parameter, decoded, or null. */
     public String query(String name) {
         List<String> v = queryParams().get(name);

@@ -749,6 +749,11 @@ final class UringConnection implements Connection, UringLoop.Owner {
     }
 
     @Override
+    public boolean isOwnerThread() {
+        return loop.inLoop();
+    }
+
+    @Override
     public void execute(Runnable task) {
         loop.execute(task);
     }

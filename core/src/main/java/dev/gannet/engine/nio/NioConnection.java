@@ -563,6 +563,11 @@ final class NioConnection implements Connection, Poller.Selectable {
     }
 
     @Override
+    public boolean isOwnerThread() {
+        return loop.inLoop();
+    }
+
+    @Override
     public void execute(Runnable task) {
         loop.execute(task);
     }

@@ -428,6 +428,11 @@ final class VThreadConnection implements Connection, Runnable {
 
     /** Runs {@code task} under the connection's lock on a fresh virtual thread (or inline on the owner). */
     @Override
+    public boolean isOwnerThread() {
+        return lock.isHeldByCurrentThread();
+    }
+
+    @Override
     public void execute(Runnable task) {
         if (Thread.currentThread() == thread && lock.isHeldByCurrentThread()) {
             task.run();

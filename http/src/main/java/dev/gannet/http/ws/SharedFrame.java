@@ -36,6 +36,13 @@ public final class SharedFrame {
         return f;
     }
 
+    /** The payload, without the header: for a client, which has to mask it. */
+    java.nio.ByteBuffer payload() {
+        int len7 = bytes[1] & 0x7f;
+        int header = len7 < 126 ? 2 : len7 == 126 ? 4 : 10;
+        return java.nio.ByteBuffer.wrap(bytes, header, bytes.length - header).slice();
+    }
+
     /** The encoded frame's length on the wire. */
     public int length() {
         return bytes.length;

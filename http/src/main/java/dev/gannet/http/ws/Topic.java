@@ -46,7 +46,7 @@ public final class Topic {
     public void unsubscribe(WebSocket ws) {
         WsSession s = (WsSession) ws;
         s.loop().execute(() -> {
-            if (s.leave(this)) removeOnLoop(s);
+            if (s.inTopic(this)) removeOnLoop(s);
         });
     }
 
@@ -54,6 +54,7 @@ public final class Topic {
     void removeOnLoop(WsSession s) {
         LoopGroup g = groups.get(s.loop());
         if (g != null && g.remove(s)) {
+            s.forget(g);
             subscribers.decrementAndGet();
             Fanout f = owner.fanout();
             if (f != null) f.noInterest(name);

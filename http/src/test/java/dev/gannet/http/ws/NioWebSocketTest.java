@@ -1,0 +1,8 @@
+package dev.gannet.http.ws;
+
+class NioWebSocketTest extends WebSocketSuite {
+    @Override
+    String engine() {
+        return "nio";
+    }
+}
