@@ -239,7 +239,12 @@ final class HttpExchange {
     /** The handler returned: send what it did not, count, and reset for the next request. */
     private Action finish() {
         if (!response.isSent()) response.end();
-        response.finishStream();
+        boolean close = response.closeRequested();
+        // A protocol that takes the connection over with an open body (an event stream) writes and ends that body
+        // itself. Such a body is close-delimited when the connection may not stay open (HTTP/1.0, Connection: close),
+        // so the hand-over happens then too, unless the server is draining.
+        boolean handOver = takeover != null && (!close || response.streaming() && !draining && server.accepting());
+        if (!handOver) response.finishStream();
         // Inside a read, recorded when the read is done: a pipelined batch's responses go out together then, so
         // that is when each of them is done, and the batch costs one clock reading.
         HttpMetrics.Shard m = metrics();
@@ -258,9 +263,8 @@ final class HttpExchange {
                 e.commit();
             }
         }
-        boolean close = response.closeRequested();
         requests++;
-        if (takeover != null && !close) {
+        if (handOver) {
             taken = takeover.apply(connection);
             takeover = null;
             connection.context(taken);

@@ -262,6 +262,11 @@ public final class Response {
         return stream;
     }
 
+    /** Whether {@link #stream()} started a body that is still open. */
+    boolean streaming() {
+        return stream != null;
+    }
+
     /** Ends a body stream the handler left open, so the client is not left waiting. */
     void finishStream() {
         if (stream != null) stream.close();
@@ -333,7 +338,8 @@ public final class Response {
     /**
      * Hands the connection over to another protocol once this response is out (a 101 for a WebSocket, an open-ended
      * 200 for server-sent events): its later bytes and events go to the {@link Takeover} the factory makes, on the
-     * connection's owner thread. Ignored if the response also asked to close the connection.
+     * connection's owner thread. If the response asked to close the connection, the hand-over happens only for an
+     * open {@link #stream()} body, which then ends when the connection closes (HTTP/1.0, Connection: close).
      */
     public void takeover(java.util.function.Function<dev.gannet.transport.Connection, Takeover> factory) {
         exchange.takeover = factory;

@@ -38,6 +38,9 @@ public interface SseStream {
     /** Bytes queued for this client and not yet written to the kernel. */
     long queuedBytes();
 
+    /** Events and comments refused because the client was too slow ({@link SseConfig.SlowConsumer}). */
+    long droppedEvents();
+
     <T> T attachment();
 
     void attachment(Object value);

@@ -3,6 +3,8 @@ package dev.gannet.http.ws;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -78,7 +80,7 @@ public final class Topic {
     /** This node's subscribers only. */
     void deliverLocal(SharedFrame frame) {
         for (LoopGroup g : groups.values()) {
-            if (g.size > 0) g.loop.execute(() -> g.deliver(frame));
+            if (g.size > 0) g.post(frame);
         }
     }
 
@@ -116,9 +118,26 @@ public final class Topic {
             return true;
         }
 
-        void deliver(SharedFrame frame) {
-            WsSession[] m = members;
-            for (int i = 0, n = size; i < n; i++) m[i].send(frame);
+        /**
+         * Frames published and not yet delivered on the loop. One drain task at a time empties them in order: a
+         * burst of broadcasts costs one task per loop, each socket gets the burst in one write, and an engine whose
+         * tasks may run on different threads (vthread) still keeps the order.
+         */
+        private final ConcurrentLinkedQueue<SharedFrame> pending = new ConcurrentLinkedQueue<>();
+        private final AtomicBoolean scheduled = new AtomicBoolean();
+
+        void post(SharedFrame frame) {
+            pending.offer(frame);
+            if (scheduled.compareAndSet(false, true)) loop.execute(this::drain);
+        }
+
+        private void drain() {
+            scheduled.set(false);
+            SharedFrame f;
+            while ((f = pending.poll()) != null) {
+                WsSession[] m = members;
+                for (int i = 0, n = size; i < n; i++) m[i].send(f);
+            }
         }
     }
 }

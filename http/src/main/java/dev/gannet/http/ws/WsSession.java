@@ -11,10 +11,13 @@ import dev.gannet.http.ws.codec.Role;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -58,6 +61,20 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
     private int[] topicSlots;
     private int topicCount;
     long dropped;
+    private volatile ConcurrentLinkedQueue<Runnable> outbox;
+    private volatile int outboxScheduled;
+    private static final VarHandle OUTBOX;
+    private static final VarHandle OUTBOX_SCHEDULED;
+
+    static {
+        try {
+            var l = MethodHandles.lookup();
+            OUTBOX = l.findVarHandle(WsSession.class, "outbox", ConcurrentLinkedQueue.class);
+            OUTBOX_SCHEDULED = l.findVarHandle(WsSession.class, "outboxScheduled", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private WsSession(Connection conn, WebSocketConfig config, WebSocketHandler handler, boolean client, String path,
                       String[] params, String subprotocol, PerMessageDeflate.Params deflate) {
@@ -152,7 +169,7 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
             return sendMessage(frame.binary ? Opcodes.BINARY : Opcodes.TEXT, frame.payload());
         }
         if (!conn.isOwnerThread()) {
-            conn.execute(() -> sendShared(frame));
+            later(() -> sendShared(frame));
             return isOpen();
         }
         return sendShared(frame);
@@ -169,7 +186,7 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
         if (data.remaining() > 125) throw new IllegalArgumentException("a ping carries at most 125 bytes");
         if (!conn.isOwnerThread()) {
             ByteBuffer copy = copyOf(data);
-            conn.execute(() -> {
+            later(() -> {
                 if (state == State.OPEN) writeFrame(Opcodes.PING, false, copy);
             });
             return;
@@ -181,7 +198,7 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
     public void close(int code, String reason) {
         if (!CloseCodes.validOnWire(code)) throw new IllegalArgumentException("close code " + code + " cannot be sent");
         if (!conn.isOwnerThread()) {
-            conn.execute(() -> startClose(code, reason));
+            later(() -> startClose(code, reason));
             return;
         }
         startClose(code, reason);
@@ -217,7 +234,7 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
     private boolean sendMessage(int opcode, ByteBuffer payload) {
         if (!conn.isOwnerThread()) {
             ByteBuffer copy = copyOf(payload);
-            conn.execute(() -> sendNow(opcode, copy));
+            later(() -> sendNow(opcode, copy));
             return isOpen();
         }
         return sendNow(opcode, payload);
@@ -260,6 +277,27 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
         masked.put(payload.duplicate()).flip();
         FrameEncoder.mask(masked, 0, len, mask, 0);
         conn.write(masked);
+    }
+
+    /**
+     * Runs work from another thread on the owner, in the order it was asked for. One drain task at a time empties
+     * the queue: the vthread engine runs each {@code execute} on its own thread, so tasks alone would not keep order.
+     * The queue is made on first use: most sockets are only ever written from their own loop.
+     */
+    private void later(Runnable work) {
+        ConcurrentLinkedQueue<Runnable> q = outbox;
+        if (q == null) {
+            OUTBOX.compareAndSet(this, null, new ConcurrentLinkedQueue<Runnable>());
+            q = outbox;
+        }
+        q.offer(work);
+        if (OUTBOX_SCHEDULED.compareAndSet(this, 0, 1)) conn.execute(this::drainOutbox);
+    }
+
+    private void drainOutbox() {
+        outboxScheduled = 0;
+        Runnable r;
+        while ((r = outbox.poll()) != null) r.run();
     }
 
     private static ByteBuffer copyOf(ByteBuffer b) {
