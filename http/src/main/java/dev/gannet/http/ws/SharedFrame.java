@@ -1,5 +1,8 @@
 package dev.gannet.http.ws;
 
+import dev.gannet.http.ws.codec.FrameEncoder;
+import dev.gannet.http.ws.codec.Opcodes;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -17,23 +20,11 @@ public final class SharedFrame {
 
     public static SharedFrame text(String text) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        return new SharedFrame(encode(0x1, payload), false);
+        return new SharedFrame(FrameEncoder.frame(Opcodes.TEXT, false, payload, 0, payload.length), false);
     }
 
     public static SharedFrame binary(byte[] payload) {
-        return new SharedFrame(encode(0x2, payload), true);
-    }
-
-    // TODO replace with FrameEncoder.frame once the codec lands
-    private static byte[] encode(int opcode, byte[] p) {
-        int h = p.length < 126 ? 2 : p.length < 65536 ? 4 : 10;
-        byte[] f = new byte[h + p.length];
-        f[0] = (byte) (0x80 | opcode);
-        if (h == 2) f[1] = (byte) p.length;
-        else if (h == 4) { f[1] = 126; f[2] = (byte) (p.length >>> 8); f[3] = (byte) p.length; }
-        else { f[1] = 127; for (int i = 0; i < 8; i++) f[2 + i] = (byte) ((long) p.length >>> (56 - 8 * i)); }
-        System.arraycopy(p, 0, f, h, p.length);
-        return f;
+        return new SharedFrame(FrameEncoder.frame(Opcodes.BINARY, false, payload, 0, payload.length), true);
     }
 
     /** The payload, without the header: for a client, which has to mask it. */

@@ -15,7 +15,8 @@ import java.util.List;
  *                         zero for none (default)
  * @param closeTimeout     how long to wait for the peer's close frame before closing the connection (default 5 s)
  * @param subprotocols     the subprotocols this endpoint speaks, in order of preference; empty for none
- * @param allowedOrigins   if not empty, a handshake whose Origin is not in the list gets 403 (default empty: any)
+ * @param allowedOrigins   if not empty, a handshake whose Origin is not in the list gets 403 (default empty: any);
+ *                         one without an Origin (not a browser) is let through
  */
 public record WebSocketConfig(int maxFramePayload, int maxMessageSize, boolean compression, long maxQueuedBytes,
                               SlowConsumer slowConsumer, Duration pingInterval, Duration closeTimeout,

@@ -232,6 +232,11 @@ abstract class WebSocketSuite {
             ws.text("allowed");
             assertThat(ws.read().text()).isEqualTo("allowed");
         }
+        // No Origin at all: not a browser, so not what the list guards against.
+        try (RawWs ws = RawWs.open(port, "/origin", "")) {
+            ws.text("no origin");
+            assertThat(ws.read().text()).isEqualTo("no origin");
+        }
     }
 
     @Test
