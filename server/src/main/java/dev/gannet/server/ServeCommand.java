@@ -65,6 +65,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "graceful shutdown deadline, e.g. 30s or 500ms (env GANNET_SHUTDOWN_TIMEOUT)")
     String shutdownTimeout;
 
+    @Option(names = "--nats", defaultValue = "${env:NATS_URL}",
+            description = "NATS server URL(s), comma-separated (nats://host:4222): WebSocket topics reach the subscribers of every node on it (env NATS_URL)")
+    String nats;
+
     @Override
     public Integer call() throws Exception {
         if (!mode.equals("echo") && !mode.equals("http")) {
@@ -81,6 +85,7 @@ final class ServeCommand implements Callable<Integer> {
                 .tls(tlsConfig)
                 .build();
         Server server;
+        dev.gannet.nats.NatsFanout fanout = null;
         if (mode.equals("echo")) {
             server = TcpServer.start(config, new EchoHandler());
         } else {
@@ -89,12 +94,21 @@ final class ServeCommand implements Callable<Integer> {
             if (debug) app.use(dev.gannet.http.middleware.RequestId.create()).use(dev.gannet.http.middleware.AccessLog.create());
             DemoRoutes.install(app, holder, benchRoutes);
             if (staticDir != null) app.get("/static/*", dev.gannet.http.StaticFiles.of(staticDir));
+            if (nats != null && !nats.isBlank()) {
+                // Before start: sockets must not subscribe to topics that are not yet fanned out.
+                fanout = dev.gannet.nats.NatsFanout.connect(nats);
+                app.topics().fanout(fanout);
+                System.out.println("gannet: WebSocket topics fan out over NATS " + fanout.config().servers()
+                        + " (node " + fanout.config().nodeId() + ")");
+            }
             server = app.start();
             holder.set(server);
         }
+        dev.gannet.nats.NatsFanout natsFanout = fanout;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("gannet: shutting down gracefully (deadline " + config.shutdownTimeout().toMillis() + " ms)");
             server.shutdownGracefully(config.shutdownTimeout()).join();
+            if (natsFanout != null) natsFanout.close(); // after the sockets: their last publishes still go out
         }, "gannet-shutdown"));
         System.out.println("gannet: " + mode + (tlsConfig != null ? " (TLS)" : "") + " server on " + server.localAddress() + " (engine " + server.engine()
                 + (server.engine().equals("vthread") ? "" : ", " + config.loopCount() + " loops") + ")");

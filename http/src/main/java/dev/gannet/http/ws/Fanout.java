@@ -1,7 +1,7 @@
 package dev.gannet.http.ws;
 
 /**
- * Carries topic messages between nodes (the NATS implementation lives in the server module, so this module stays
+ * Carries topic messages between nodes (the NATS implementation lives in the {@code nats} module, so this module stays
  * free of it). {@link Topics} publishes every local message here as well as delivering it locally; the fanout
  * delivers other nodes' messages back through the {@link Sink}, never this node's own.
  *
