@@ -32,6 +32,11 @@ final class Nodes implements AutoCloseable {
         return f;
     }
 
+    /** Whether every node is connected to NATS (after a restart: reconnected). */
+    boolean allConnected() {
+        return all.stream().allMatch(f -> f.stats().connected());
+    }
+
     static void flush(NatsFanout... nodes) throws Exception {
         for (NatsFanout n : nodes) n.flush(Duration.ofSeconds(5));
     }
