@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
 public final class BenchMain {
 
     /** Every bench, in the order {@code --help} lists them. Add new ones (e.g. http) here. */
-    static final List<Bench> BENCHES = List.of(new TcpEchoBench(), new dev.gannet.bench.http.HttpBench(), new FepBench(), new AllocBench(), new IdleBench(), new JmhBench());
+    static final List<Bench> BENCHES = List.of(new TcpEchoBench(), new dev.gannet.bench.http.HttpBench(), new dev.gannet.bench.ws.WsBench(), new FepBench(), new AllocBench(), new IdleBench(), new JmhBench());
 
     private BenchMain() {}
 
@@ -67,8 +67,8 @@ public final class BenchMain {
     }
 
     /** A mistake on the command line: reported as one line, without a stack trace. */
-    static final class UsageException extends RuntimeException {
-        UsageException(String message) {
+    public static final class UsageException extends RuntimeException {
+        public UsageException(String message) {
             super(message);
         }
     }
