@@ -28,6 +28,7 @@ public abstract class ServerBase implements Server {
     protected ServerBase(ServerConfig config, String engine) {
         this.config = config;
         this.engine = engine;
+        FileTable.reserve();
     }
 
     protected void bound(InetSocketAddress address) {

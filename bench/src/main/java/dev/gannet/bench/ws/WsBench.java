@@ -74,7 +74,6 @@ public final class WsBench implements Bench {
     static final int MAX_CONNECTIONS = 19_000;
     /** Sockets per load process: well under its own 20,000 files, and 19k spread over 4 processes. */
     static final int PER_LOAD_PROCESS = 6_000;
-    static final int HANDSHAKES_IN_FLIGHT = 64;
 
     static final class Settings {
         boolean quick;
@@ -83,7 +82,13 @@ public final class WsBench implements Bench {
         double echoWarmup;
         double echoSeconds;
         double broadcastSeconds;
-        int window = 4;
+        /**
+         * Broadcasts outstanding at most. Enough that a read batch on the server carries several, so each socket
+         * gets a burst in one write, as it would from a busy room; bounded, so output queues stay small.
+         */
+        int window = 64;
+        /** Handshakes each load process keeps in flight: 64 loads the server; 1 measures an upgrade's own latency. */
+        int handshakesInFlight = 64;
         List<Contender> contenders = CONTENDERS;
         Path out;
     }
@@ -367,7 +372,7 @@ public final class WsBench implements Bench {
                 String source = nextSourceAddress();
                 List<String> args = List.of("--port", Integer.toString(port), "--path", path, "--connections",
                         Integer.toString(share[i]), "--source", source, "--concurrency",
-                        Integer.toString(HANDSHAKES_IN_FLIGHT));
+                        Integer.toString(s.handshakesInFlight));
                 String stem = c.name() + "-" + path.substring(1) + "-load" + i;
                 started.add(new LineChild(ChildProcesses.pinnedJava(QuietCores.DRIVER_CORE, LOAD_FLAGS,
                         WsLoad.class.getName(), args), logDir.resolve(stem + ".log")));
@@ -517,6 +522,8 @@ public final class WsBench implements Bench {
                     case "--connections" -> connections = Integer.parseInt(v);
                     case "--echo-connections" -> echo = Integer.parseInt(v);
                     case "--only" -> s.contenders = select(v);
+                    case "--window" -> s.window = Integer.parseInt(v);
+                    case "--in-flight" -> s.handshakesInFlight = Integer.parseInt(v);
                     case "--out" -> s.out = Path.of(v);
                     default -> throw new BenchMain.UsageException("ws: unknown option " + a + " (see ws --help)");
                 }

@@ -122,6 +122,8 @@ public final class WsLoad {
     }
 
     public static void main(String[] args) throws Exception {
+        // Thousands of sockets: grow the descriptor table now, not in stalls between handshakes (see FileTable).
+        dev.gannet.engine.FileTable.reserve();
         Map<String, String> o = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) o.put(args[i], args[i + 1]);
         new WsLoad(o).run();

@@ -22,7 +22,7 @@ final class WsReport {
         b.append(String.format(Locale.ROOT, "%,d connections held (%d load process%s on core 1, at most %d handshakes "
                         + "in flight each); server on core 0, one event loop, -Xmx1g.%s%n%n",
                 s.connections, WsBench.loadProcesses(s.connections), WsBench.loadProcesses(s.connections) == 1 ? ""
-                        : "es", WsBench.HANDSHAKES_IN_FLIGHT, s.quick ? " Quick run: short phases." : ""));
+                        : "es", s.handshakesInFlight, s.quick ? " Quick run: short phases." : ""));
 
         b.append("## Connections and idle memory\n\n");
         b.append("| contender | connected | upgrade p50 (ms) | upgrade p99 (ms) | RSS / conn (B) | heap / conn (B) "
@@ -67,7 +67,7 @@ final class WsReport {
                 - Others on core 0 / 1: the largest share of the server's (load's) core that went to other processes
                   during the echo or broadcast window. This machine is shared: a run with much of it measured the
                   machine as much as the server, and only ratios inside one run mean anything.
-                """, WsBench.HANDSHAKES_IN_FLIGHT, s.echoConnections, s.echoWarmup, s.echoSeconds, s.connections,
+                """, s.handshakesInFlight, s.echoConnections, s.echoWarmup, s.echoSeconds, s.connections,
                 s.window, s.broadcastSeconds));
 
         boolean anyNotes = results.stream().anyMatch(r -> !r.notes().isEmpty());
