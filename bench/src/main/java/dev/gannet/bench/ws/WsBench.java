@@ -39,7 +39,12 @@ import org.HdrHistogram.Histogram;
  */
 public final class WsBench implements Bench {
 
-    record Contender(String name, List<String> jvmFlags, String mainClass, List<String> args) {
+    /** A server to measure; {@code upgradeOnly} for the floor, which serves the connect phase and nothing else. */
+    record Contender(String name, List<String> jvmFlags, String mainClass, List<String> args, boolean upgradeOnly) {
+        Contender(String name, List<String> jvmFlags, String mainClass, List<String> args) {
+            this(name, jvmFlags, mainClass, args, false);
+        }
+
         List<String> argsFor(int port) {
             return args.stream().map(a -> a.equals("{port}") ? Integer.toString(port) : a).toList();
         }
@@ -60,7 +65,9 @@ public final class WsBench implements Bench {
 
     static final List<Contender> CONTENDERS = List.of(gannet("nio"), gannet("io_uring"),
             new Contender("netty", NETTY_FLAGS, NettyWsServer.class.getName(), List.of("--port", "{port}")),
-            new Contender("vertx", VERTX_FLAGS, VertxWsServer.class.getName(), List.of("--port", "{port}")));
+            new Contender("vertx", VERTX_FLAGS, VertxWsServer.class.getName(), List.of("--port", "{port}")),
+            new Contender("floor", List.of("-XX:+UseParallelGC", HEAP, "--enable-native-access=ALL-UNNAMED"),
+                    dev.gannet.bench.peers.ws.FloorWsServer.class.getName(), List.of("--port", "{port}"), true));
 
     private static Contender gannet(String engine) {
         // The flags `./gannet serve` runs with, plus the same heap cap as the others.
@@ -193,6 +200,10 @@ public final class WsBench implements Bench {
                         c.argsFor(port)), logDir.resolve(c.name() + "-server.log"));
                 ChildProcesses.awaitListening(port, Duration.ofSeconds(30), server.process(), server.log());
                 pid = server.pid();
+                if (c.upgradeOnly()) {
+                    connectAndIdle();
+                    return result(null);
+                }
                 warmUp();
                 connectAndIdle();
                 echo();
