@@ -118,6 +118,24 @@ public final class Request {
         return query;
     }
 
+    /** Whether a header (any of its lines) lists {@code token} among its comma-separated values, ignoring case. */
+    public boolean headerHasToken(String name, String token) {
+        return head().hasToken(name, token);
+    }
+
+    /**
+     * Copies the first value of a header into {@code dst} and returns its length: -1 if there is no such header, -2
+     * if it does not fit. Allocates nothing, where {@link #header} makes a String.
+     */
+    public int copyHeader(String name, byte[] dst) {
+        int i = head().headerIndex(name, 0);
+        if (i < 0) return -1;
+        int len = head().valueLength(i);
+        if (len > dst.length) return -2;
+        System.arraycopy(head().bytes(), head().valueOffset(i), dst, 0, len);
+        return len;
+    }
+
     /** The first value of a header (name case-insensitive), or null. */
     public String header(String name) {
         return head().header(name);

@@ -291,6 +291,37 @@ public final class RequestHead {
         return null;
     }
 
+    /** The index of the first field named {@code name} (any case), or -1. Allocates nothing. */
+    public int headerIndex(String name, int from) {
+        for (int i = Math.max(from, 0); i < fieldCount; i++) {
+            int start = fields[i * FIELD_INTS];
+            if (fields[i * FIELD_INTS + 1] - start == name.length() && nameMatches(start, name)) return i;
+        }
+        return -1;
+    }
+
+    /**
+     * Whether some field named {@code name} (any case) lists {@code token} (ASCII) in its comma-separated value,
+     * ignoring case and the whitespace around list elements. Allocates nothing: for protocol checks on every
+     * request (an upgrade's Connection and Upgrade fields).
+     */
+    public boolean hasToken(String name, String token) {
+        for (int i = headerIndex(name, 0); i >= 0; i = headerIndex(name, i + 1)) {
+            int p = fields[i * FIELD_INTS + 2];
+            int end = fields[i * FIELD_INTS + 3];
+            while (p <= end) {
+                int comma = p;
+                while (comma < end && bytes[comma] != ',') comma++;
+                int a = p, b = comma;
+                while (a < b && (bytes[a] == ' ' || bytes[a] == '\t')) a++;
+                while (b > a && (bytes[b - 1] == ' ' || bytes[b - 1] == '\t')) b--;
+                if (b - a == token.length() && nameMatches(a, token)) return true;
+                p = comma + 1;
+            }
+        }
+        return false;
+    }
+
     private boolean nameMatches(int start, String name) {
         for (int k = 0; k < name.length(); k++) {
             char c = name.charAt(k);

@@ -18,14 +18,6 @@ import java.util.List;
  */
 public final class WebSocketRoute {
     private static final byte[] GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11".getBytes(StandardCharsets.US_ASCII);
-    /** SHA-1 is needed once per handshake; a digest per thread keeps the upgrade from allocating one each time. */
-    private static final ThreadLocal<MessageDigest> SHA1 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-1", e);
-        }
-    });
 
     private WebSocketRoute() {
     }
@@ -35,17 +27,19 @@ public final class WebSocketRoute {
     }
 
     private static void upgrade(WebSocketConfig config, WebSocketHandler handler, Request req, Response res) {
-        if (!hasToken(req.headers("Upgrade"), "websocket") || !hasToken(req.headers("Connection"), "upgrade")) {
+        // The checks read the request head in place: a handshake makes no String it does not keep.
+        if (!req.headerHasToken("Upgrade", "websocket") || !req.headerHasToken("Connection", "upgrade")) {
             res.status(426).header("Upgrade", "websocket").header("Sec-WebSocket-Version", "13")
                     .text("Upgrade Required: this endpoint speaks WebSocket\n");
             return;
         }
-        if (!"13".equals(trim(req.header("Sec-WebSocket-Version")))) {
+        if (!req.headerHasToken("Sec-WebSocket-Version", "13")) {
             res.status(426).header("Sec-WebSocket-Version", "13").text("Upgrade Required: WebSocket version 13 only\n");
             return;
         }
-        String key = trim(req.header("Sec-WebSocket-Key"));
-        if (key == null || !validKey(key)) {
+        Handshake h = Handshake.LOCAL.get();
+        int keyLength = req.copyHeader("Sec-WebSocket-Key", h.key);
+        if (!validKey(h.key, keyLength)) {
             res.status(400).closeConnection().text("Bad Request: Sec-WebSocket-Key must be 16 bytes in base64\n");
             return;
         }
@@ -58,14 +52,14 @@ public final class WebSocketRoute {
                 return;
             }
         }
-        String subprotocol = chooseSubprotocol(config.subprotocols(), req.headers("Sec-WebSocket-Protocol"));
+        String subprotocol = config.subprotocols().isEmpty() ? null
+                : chooseSubprotocol(config.subprotocols(), req.headers("Sec-WebSocket-Protocol"));
         PerMessageDeflate.Params deflate = null;
-        if (config.compression()) {
-            List<String> offers = req.headers("Sec-WebSocket-Extensions");
-            if (!offers.isEmpty()) deflate = PerMessageDeflate.negotiate(offers, false);
+        if (config.compression() && req.copyHeader("Sec-WebSocket-Extensions", h.probe) != -1) {
+            deflate = PerMessageDeflate.negotiate(req.headers("Sec-WebSocket-Extensions"), false);
         }
         res.status(101).header("Upgrade", "websocket").header("Connection", "Upgrade")
-                .header("Sec-WebSocket-Accept", accept(key));
+                .header("Sec-WebSocket-Accept", h.accept(h.key, keyLength));
         if (subprotocol != null) res.header("Sec-WebSocket-Protocol", subprotocol);
         if (deflate != null) res.header("Sec-WebSocket-Extensions", PerMessageDeflate.responseHeader(deflate));
         String path = req.path();
@@ -75,21 +69,53 @@ public final class WebSocketRoute {
         res.takeover(conn -> WsSession.server(conn, config, handler, path, params, subprotocol, agreed));
     }
 
-    /** base64(SHA-1(key + GUID)), section 4.2.2. */
+    /** base64(SHA-1(key + GUID)), section 4.2.2: for the client, which checks the server's answer. */
     static String accept(String key) {
-        MessageDigest sha1 = SHA1.get();
-        sha1.reset();
-        sha1.update(key.getBytes(StandardCharsets.US_ASCII));
-        sha1.update(GUID);
-        return Base64.getEncoder().encodeToString(sha1.digest());
+        byte[] k = key.getBytes(StandardCharsets.US_ASCII);
+        return Handshake.LOCAL.get().accept(k, k.length);
     }
 
-    private static boolean validKey(String key) {
-        if (key.length() != 24) return false;
-        try {
-            return Base64.getDecoder().decode(key).length == 16;
-        } catch (IllegalArgumentException e) {
-            return false;
+    /**
+     * A key is 16 bytes in base64: 22 alphabet characters and "==". The last of the 22 carries 2 bits of the key and
+     * 4 zero bits, so it is one of A, Q, g, w. Checked in place, without decoding.
+     */
+    static boolean validKey(byte[] key, int length) {
+        if (length != 24 || key[22] != '=' || key[23] != '=') return false;
+        for (int i = 0; i < 22; i++) {
+            byte c = key[i];
+            boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+            if (!alphabet) return false;
+        }
+        byte last = key[21];
+        return last == 'A' || last == 'Q' || last == 'g' || last == 'w';
+    }
+
+    /** Per-thread scratch for handshakes: the key's bytes, the digest, and SHA-1 itself. */
+    private static final class Handshake {
+        static final ThreadLocal<Handshake> LOCAL = ThreadLocal.withInitial(Handshake::new);
+        final byte[] key = new byte[64];
+        final byte[] probe = new byte[0];
+        private final byte[] digest = new byte[20];
+        private final MessageDigest sha1;
+
+        private Handshake() {
+            try {
+                sha1 = MessageDigest.getInstance("SHA-1");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("the JDK has no SHA-1", e);
+            }
+        }
+
+        String accept(byte[] key, int length) {
+            sha1.reset();
+            sha1.update(key, 0, length);
+            sha1.update(GUID);
+            try {
+                sha1.digest(digest, 0, 20);
+            } catch (java.security.DigestException e) {
+                throw new IllegalStateException(e);
+            }
+            return Base64.getEncoder().encodeToString(digest);
         }
     }
 

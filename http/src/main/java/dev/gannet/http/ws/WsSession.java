@@ -434,11 +434,9 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
             writeFrame(Opcodes.CLOSE, false, ByteBuffer.wrap(echo));
         }
         report(code, reason);
+        // Both frames are out: the connection ends once our answer is flushed. (RFC 6455 7.1.1 would have a client
+        // wait for the server to close first; closing right away only leaves the TIME_WAIT on the client's side.)
         state = State.CLOSED;
-        if (client) {
-            // RFC 6455 7.1.1: the server closes the TCP connection first; a client waits for it, up to the timeout.
-            closingSince = System.nanoTime();
-        }
     }
 
     /** A protocol violation: fail the connection with our close frame carrying the reason, then close. */
