@@ -62,6 +62,8 @@ public final class WsBench implements Bench {
             "-Dio.netty.buffer.checkAccessible=false", "--enable-native-access=ALL-UNNAMED",
             "--sun-misc-unsafe-memory-access=allow");
     static final List<String> LOAD_FLAGS = List.of("-XX:+UseParallelGC", "-Xmx512m");
+    static final List<String> PROBE_FLAGS = List.of("-XX:+UseParallelGC", "-Xmx256m", "-XX:TieredStopAtLevel=1",
+            "-XX:CICompilerCount=1", "--enable-native-access=ALL-UNNAMED");
 
     static final List<Contender> CONTENDERS = List.of(gannet("nio"), gannet("io_uring"),
             new Contender("netty", NETTY_FLAGS, NettyWsServer.class.getName(), List.of("--port", "{port}")),
@@ -102,7 +104,7 @@ public final class WsBench implements Bench {
 
     /** One contender's figures; NaN where a phase did not run; {@code failure} null when everything ran. */
     record Result(String contender, int connections, int connected, int connectFailed, double upgradeP50Ms,
-                  double upgradeP99Ms, double connectCpuSeconds, long rssBefore, long rssAfter, long heapBefore,
+                  double upgradeP99Ms, double aloneP50Ms, double aloneP99Ms, double connectCpuSeconds, long rssBefore, long rssAfter, long heapBefore,
                   long heapAfter, int echoConnections, long echoMsgs, double echoSeconds, double echoP50Ms,
                   double echoP99Ms, double echoCpuSeconds, int subscribers, long published, long completed,
                   double broadcastSeconds, long delivered, long gaps, double fanoutP50Ms, double broadcastCpuSeconds,
@@ -201,10 +203,12 @@ public final class WsBench implements Bench {
                 ChildProcesses.awaitListening(port, Duration.ofSeconds(30), server.process(), server.log());
                 pid = server.pid();
                 if (c.upgradeOnly()) {
+                    upgradesAlone();
                     connectAndIdle();
                     return result(null);
                 }
                 warmUp();
+                upgradesAlone();
                 connectAndIdle();
                 echo();
                 stopLoads();
@@ -249,6 +253,31 @@ public final class WsBench implements Bench {
                 }
             }
             pause(500);
+        }
+
+        /**
+         * An upgrade's own latency: {@link UpgradeProbe}, one blocking handshake at a time from one JVM on core 1.
+         * It runs with one C1 compiler thread: the load processes' C2 threads, sharing core 1, put milliseconds of
+         * their own into a p99 (the floor contender shows the same tail), which this phase leaves out.
+         */
+        void upgradesAlone() throws IOException, InterruptedException {
+            List<String> args = List.of("--port", Integer.toString(port), "--count", s.quick ? "1000" : "3000",
+                    "--warm", "10000", "--reserve");
+            Process p = ChildProcesses.start(ChildProcesses.pinnedJava(QuietCores.DRIVER_CORE, PROBE_FLAGS,
+                    UpgradeProbe.class.getName(), args), logDir.resolve(c.name() + "-probe.log"));
+            if (!p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("the upgrade probe did not finish in 120 s");
+            }
+            for (String line : Files.readAllLines(logDir.resolve(c.name() + "-probe.log"), StandardCharsets.UTF_8)) {
+                var m = java.util.regex.Pattern.compile("p50 (\\d+) us, p99 (\\d+) us").matcher(line);
+                if (line.startsWith("upgrade:") && m.find()) {
+                    f.put("aloneP50", Long.parseLong(m.group(1)) / 1e3);
+                    f.put("aloneP99", Long.parseLong(m.group(2)) / 1e3);
+                    return;
+                }
+            }
+            notes.add("upgrade probe: no result (see " + c.name() + "-probe.log)");
         }
 
         void connectAndIdle() throws IOException, InterruptedException {
@@ -452,7 +481,7 @@ public final class WsBench implements Bench {
 
         Result result(String failure) {
             return new Result(c.name(), s.connections, i("connected"), i("connectFailed"), d("upgradeP50"),
-                    d("upgradeP99"), d("connectCpu"), l("rssBefore"), l("rssAfter"), l("heapBefore"), l("heapAfter"),
+                    d("upgradeP99"), d("aloneP50"), d("aloneP99"), d("connectCpu"), l("rssBefore"), l("rssAfter"), l("heapBefore"), l("heapAfter"),
                     i("echoConnections"), l("echoMsgs"), s.echoSeconds, d("echoP50"), d("echoP99"), d("echoCpu"),
                     i("subscribers"), l("published"), l("completed"), d("broadcastSeconds"), l("delivered"),
                     l("gaps"), d("fanoutP50"), d("broadcastCpu"), othersServer, othersLoad, List.copyOf(notes), failure);
