@@ -9,9 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.Base64;
-import java.util.List;
 
 /**
  * The floor of {@code bench ws}'s upgrade latency: not a WebSocket server but the least a server can do for a
@@ -28,16 +26,19 @@ public final class FloorWsServer {
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[1]);
         dev.gannet.engine.FileTable.reserve();
-        ServerSocket listener = new ServerSocket();
+        // A channel-backed socket, so that the reaper can watch it without a thread per connection.
+        java.nio.channels.ServerSocketChannel channel = java.nio.channels.ServerSocketChannel.open();
+        ServerSocket listener = channel.socket();
         listener.setReuseAddress(true);
         listener.bind(new InetSocketAddress(port), 1024);
         ServerControl.start();
         System.out.println("floor ws listening on port " + port);
-        List<Socket> held = new ArrayList<>();
+        Reaper reaper = new Reaper();
+        Thread.ofPlatform().daemon(true).name("floor-reaper").start(reaper);
         MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
         byte[] buf = new byte[4096];
         while (true) {
-            Socket s = listener.accept();
+            Socket s = channel.accept().socket();
             try {
                 s.setTcpNoDelay(true);
                 String key = readKey(s.getInputStream(), buf);
@@ -46,9 +47,53 @@ public final class FloorWsServer {
                 String accept = Base64.getEncoder().encodeToString(sha1.digest(GUID));
                 s.getOutputStream().write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                         + "Sec-WebSocket-Accept: " + accept + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                held.add(s);
+                reaper.hold(s);
             } catch (IOException e) {
                 s.close();
+            }
+        }
+    }
+
+    /**
+     * Keeps upgraded sockets open, and closes the ones their client closed: the server may hold at most 20,000
+     * files, and a run opens more than that over its phases.
+     */
+    private static final class Reaper implements Runnable {
+        private final java.nio.channels.Selector selector;
+        private final java.util.concurrent.ConcurrentLinkedQueue<Socket> added = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        Reaper() throws IOException {
+            selector = java.nio.channels.Selector.open();
+        }
+
+        void hold(Socket s) {
+            added.add(s);
+            selector.wakeup();
+        }
+
+        @Override
+        public void run() {
+            java.nio.ByteBuffer sink = java.nio.ByteBuffer.allocate(4096);
+            try {
+                while (true) {
+                    selector.select();
+                    for (Socket s; (s = added.poll()) != null; ) {
+                        var ch = s.getChannel();
+                        ch.configureBlocking(false);
+                        ch.register(selector, java.nio.channels.SelectionKey.OP_READ);
+                    }
+                    for (var key : selector.selectedKeys()) {
+                        var ch = (java.nio.channels.SocketChannel) key.channel();
+                        try {
+                            if (ch.read(sink.clear()) < 0) ch.close();
+                        } catch (IOException e) {
+                            ch.close();
+                        }
+                    }
+                    selector.selectedKeys().clear();
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
             }
         }
     }
