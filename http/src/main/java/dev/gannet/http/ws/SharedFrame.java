@@ -23,6 +23,11 @@ public final class SharedFrame {
         return new SharedFrame(FrameEncoder.frame(Opcodes.TEXT, false, payload, 0, payload.length), false);
     }
 
+    /** A text frame from bytes already in UTF-8 (another node's message): no decode and re-encode on the way. */
+    static SharedFrame textUtf8(byte[] payload) {
+        return new SharedFrame(FrameEncoder.frame(Opcodes.TEXT, false, payload, 0, payload.length), false);
+    }
+
     public static SharedFrame binary(byte[] payload) {
         return new SharedFrame(FrameEncoder.frame(Opcodes.BINARY, false, payload, 0, payload.length), true);
     }

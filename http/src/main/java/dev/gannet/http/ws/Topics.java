@@ -31,7 +31,19 @@ public final class Topics {
     /** A message another node published: to this node's subscribers only. */
     private void deliverRemote(String topic, byte[] payload, boolean binary) {
         Topic t = topics.get(topic);
-        if (t != null) t.deliverLocal(binary ? SharedFrame.binary(payload) : SharedFrame.text(new String(payload, java.nio.charset.StandardCharsets.UTF_8)));
+        if (t == null) return;
+        if (!binary && !validUtf8(payload)) {
+            // Anyone can publish on the subject; a text frame that is not UTF-8 would make every browser close 1007.
+            System.getLogger(Topics.class.getName()).log(System.Logger.Level.DEBUG,
+                    "dropped a text message for " + topic + " from another node: not UTF-8");
+            return;
+        }
+        t.deliverLocal(binary ? SharedFrame.binary(payload) : SharedFrame.textUtf8(payload));
+    }
+
+    private static boolean validUtf8(byte[] payload) {
+        var v = new dev.gannet.http.ws.codec.Utf8Validator();
+        return v.feed(java.nio.ByteBuffer.wrap(payload), 0, payload.length) && v.complete();
     }
 
     /** The number of topics that have ever had a subscriber or a message. */
