@@ -99,7 +99,7 @@ public final class HttpServer {
 
     /** A WebSocket endpoint: a GET route that upgrades (RFC 6455); other requests to it get 426. */
     public HttpServer ws(String pattern, dev.gannet.http.ws.WebSocketConfig config, dev.gannet.http.ws.WebSocketHandler handler) {
-        return route("GET", pattern, dev.gannet.http.ws.WebSocketRoute.handler(config, handler, topics));
+        return route("GET", pattern, dev.gannet.http.ws.WebSocketRoute.handler(config, handler));
     }
 
     /** A server-sent events endpoint with the default settings. */

@@ -52,6 +52,9 @@ public interface WebSocket {
     /** Bytes queued for this socket and not yet written to the kernel. */
     long queuedBytes();
 
+    /** Messages refused by the slow-consumer policy so far. */
+    long droppedMessages();
+
     /** An object the application keeps with this socket (a user, a room list). */
     <T> T attachment();
 

@@ -22,7 +22,7 @@ public final class WebSocketRoute {
     private WebSocketRoute() {
     }
 
-    public static HttpHandler handler(WebSocketConfig config, WebSocketHandler handler, Topics topics) {
+    public static HttpHandler handler(WebSocketConfig config, WebSocketHandler handler) {
         return (req, res) -> upgrade(config, handler, req, res);
     }
 

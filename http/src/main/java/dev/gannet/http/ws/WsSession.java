@@ -60,7 +60,8 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
     private Object[] topicGroups;
     private int[] topicSlots;
     private int topicCount;
-    long dropped;
+    /** Read on any thread (a monitor's), written on the owner's. */
+    private volatile long dropped;
     private volatile ConcurrentLinkedQueue<Runnable> outbox;
     private volatile int outboxScheduled;
     private static final VarHandle OUTBOX;
@@ -212,6 +213,11 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
     @Override
     public long queuedBytes() {
         return conn.pendingOutputBytes();
+    }
+
+    @Override
+    public long droppedMessages() {
+        return dropped;
     }
 
     @Override

@@ -39,6 +39,7 @@ abstract class WebSocketSuite {
     int port;
     final BlockingQueue<String> closes = new LinkedBlockingQueue<>();
     final AtomicInteger flooded = new AtomicInteger();
+    final java.util.concurrent.atomic.AtomicLong droppedAfterFlood = new java.util.concurrent.atomic.AtomicLong(-1);
 
     abstract String engine();
 
@@ -92,6 +93,19 @@ abstract class WebSocketSuite {
                     @Override
                     public void onClose(WebSocket ws, int code, String reason) {
                         closes.add(ws.path() + " " + code);
+                    }
+                })
+                .ws("/drop", WebSocketConfig.builder().maxQueuedBytes(64 * 1024)
+                        .slowConsumer(WebSocketConfig.SlowConsumer.DROP).build(), new WebSocketHandler() {
+                    @Override
+                    public void onText(WebSocket ws, String text) {
+                        if (!text.equals("go")) {
+                            ws.send("open: " + text);
+                            return;
+                        }
+                        String kb = "x".repeat(1024);
+                        for (int i = 0; i < 20_000; i++) ws.send(kb);
+                        droppedAfterFlood.set(ws.droppedMessages());
                     }
                 })
                 .ws("/closer", new WebSocketHandler() {
@@ -345,6 +359,26 @@ abstract class WebSocketSuite {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             while (flooded.get() == 0 && System.nanoTime() < deadline) Thread.sleep(5);
             assertThat(flooded.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theDropPolicyRefusesWhatDoesNotFitAndKeepsTheSocket() throws Exception {
+        try (RawWs ws = RawWs.open(port, "/drop", "")) {
+            ws.text("go");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (droppedAfterFlood.get() < 0 && System.nanoTime() < deadline) Thread.sleep(5);
+            // Most of the 20,000 KiB did not fit under the 64 KiB limit and the socket buffers.
+            assertThat(droppedAfterFlood.get()).isGreaterThan(10_000);
+            ws.text("after");
+            int delivered = 0;
+            String last;
+            do {
+                last = ws.read().text();
+                delivered++;
+            } while (!last.startsWith("open: "));
+            assertThat(last).isEqualTo("open: after");
+            assertThat(delivered - 1 + droppedAfterFlood.get()).isEqualTo(20_000);
         }
     }
 
