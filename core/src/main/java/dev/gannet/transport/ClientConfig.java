@@ -1,5 +1,6 @@
 package dev.gannet.transport;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param sameLoopAs       a server of the same engine whose first event loop should own the connection, or null
  *                         for the engine's client loops. A gateway or proxy that relays between its accepted and
  *                         its outbound connections then handles both on one thread, with no hand-off between them.
+ * @param localAddress     the source address to bind before connecting, or null for the kernel's choice
  */
 public record ClientConfig(
         String engine,
@@ -33,7 +35,8 @@ public record ClientConfig(
         Duration idleTimeout,
         Duration tickInterval,
         dev.gannet.tls.TlsConfig tls,
-        Server sameLoopAs) {
+        Server sameLoopAs,
+        InetSocketAddress localAddress) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_BACKOFF_INITIAL = Duration.ofMillis(100);
@@ -70,7 +73,8 @@ public record ClientConfig(
     public Builder toBuilder() {
         return new Builder().engine(engine).connectTimeout(connectTimeout).reconnect(reconnect)
                 .backoff(backoffInitial, backoffMax).socket(socket).waterMarks(lowWaterMark, highWaterMark)
-                .idleTimeout(idleTimeout).tickInterval(tickInterval).tls(tls).sameLoopAs(sameLoopAs);
+                .idleTimeout(idleTimeout).tickInterval(tickInterval).tls(tls).sameLoopAs(sameLoopAs)
+                .localAddress(localAddress);
     }
 
     public static final class Builder {
@@ -86,6 +90,7 @@ public record ClientConfig(
         private Duration tickInterval = Duration.ZERO;
         private dev.gannet.tls.TlsConfig tls;
         private Server sameLoopAs;
+        private InetSocketAddress localAddress;
 
         public Builder engine(String v) { engine = v; return this; }
         public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
@@ -97,10 +102,15 @@ public record ClientConfig(
         public Builder tickInterval(Duration v) { tickInterval = v; return this; }
         public Builder tls(dev.gannet.tls.TlsConfig v) { tls = v; return this; }
         public Builder sameLoopAs(Server v) { sameLoopAs = v; return this; }
+        /**
+         * The source address to bind before connecting (port 0: any free one). A load generator spreads sockets
+         * over 127.0.0.x this way once one address's ephemeral ports run out. Null (default): the kernel chooses.
+         */
+        public Builder localAddress(InetSocketAddress v) { localAddress = v; return this; }
 
         public ClientConfig build() {
             return new ClientConfig(engine, connectTimeout, reconnect, backoffInitial, backoffMax, socket,
-                    lowWaterMark, highWaterMark, idleTimeout, tickInterval, tls, sameLoopAs);
+                    lowWaterMark, highWaterMark, idleTimeout, tickInterval, tls, sameLoopAs, localAddress);
         }
     }
 }

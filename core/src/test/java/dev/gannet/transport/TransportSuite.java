@@ -98,6 +98,32 @@ abstract class TransportSuite {
     }
 
     @Test
+    void aClientBindsTheSourceAddressItIsGiven() throws Exception {
+        CompletableFuture<java.net.SocketAddress> seen = new CompletableFuture<>();
+        Server s = start(config(), new Handler() {
+            @Override
+            public Action onOpen(Connection c) {
+                seen.complete(c.remoteAddress());
+                return Action.KEEP;
+            }
+
+            @Override
+            public Action onData(Connection c, ByteBuffer in) {
+                in.position(in.limit());
+                return Action.KEEP;
+            }
+        });
+        ClientConfig cc = ClientConfig.builder().engine(engine()).localAddress(new java.net.InetSocketAddress("127.0.0.7", 0)).build();
+        Connection c = TcpClient.connect(s.localAddress(), cc, (conn, in) -> Action.KEEP).get(5, TimeUnit.SECONDS);
+        try {
+            assertThat(((java.net.InetSocketAddress) seen.get(5, TimeUnit.SECONDS)).getAddress().getHostAddress()).isEqualTo("127.0.0.7");
+            assertThat(((java.net.InetSocketAddress) c.localAddress()).getAddress().getHostAddress()).isEqualTo("127.0.0.7");
+        } finally {
+            c.close();
+        }
+    }
+
+    @Test
     void aHandlerThatBlocksItsLoopIsReportedOncePerEpisode() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeFalse(engine().equals("vthread"), "vthread has no event loops to block");
         Server s = start(config().threads(1).blockedLoopWarning(Duration.ofMillis(100)), (c, in) -> {

@@ -306,6 +306,22 @@ public final class Sockets {
         }
     }
 
+    /** {@code bind(2)}: a client socket's source address, before it connects. */
+    public static void bind(int fd, InetSocketAddress local) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(SOCKADDR_MAX, 8);
+            int len = writeSockaddr(addr, local);
+            MemorySegment state = Scratch.get().capture;
+            int rc;
+            try {
+                rc = (int) Libc.BIND.invokeExact(state, fd, addr, len);
+            } catch (Throwable t) {
+                throw unexpected(t);
+            }
+            if (rc != 0) throw exception("bind", errno(state));
+        }
+    }
+
     /** {@code shutdown(2)} with {@link #SHUT_RD}, {@link #SHUT_WR} or {@link #SHUT_RDWR}. */
     public static void shutdown(int fd, int how) throws IOException {
         MemorySegment state = Scratch.get().capture;
@@ -506,11 +522,11 @@ public final class Sockets {
         static final long ERRNO_OFFSET;
         // Null when UNAVAILABLE is set; every caller goes through Scratch.get() first, which throws then.
         static final MethodHandle SOCKET, SETSOCKOPT, GETSOCKOPT, GETSOCKNAME, GETPEERNAME, CONNECT,
-                SHUTDOWN, CLOSE, EVENTFD, READ, WRITE, STRERROR;
+                SHUTDOWN, CLOSE, EVENTFD, READ, WRITE, STRERROR, BIND;
 
         static {
             String reason = precondition();
-            MethodHandle[] h = new MethodHandle[12];
+            MethodHandle[] h = new MethodHandle[13];
             long stateSize = 0, errnoOffset = 0;
             if (reason == null) {
                 try {
@@ -531,6 +547,7 @@ public final class Sockets {
                     h[9] = link(linker, libc, "read", FunctionDescriptor.of(l, i, p, l), errno);
                     h[10] = link(linker, libc, "write", FunctionDescriptor.of(l, i, p, l), errno);
                     h[11] = link(linker, libc, "strerror", FunctionDescriptor.of(p, i));
+                    h[12] = link(linker, libc, "bind", FunctionDescriptor.of(i, i, p, i), errno);
                     MemoryLayout state = Linker.Option.captureStateLayout();
                     stateSize = state.byteSize();
                     errnoOffset = state.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
@@ -554,6 +571,7 @@ public final class Sockets {
             READ = h[9];
             WRITE = h[10];
             STRERROR = h[11];
+            BIND = h[12];
         }
 
         private static String precondition() {

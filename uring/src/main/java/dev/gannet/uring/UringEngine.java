@@ -68,6 +68,7 @@ public final class UringEngine implements Engine {
         }
         try {
             UringServer.configure(fd, config.socket());
+            if (config.localAddress() != null) Sockets.bind(fd, config.localAddress());
         } catch (IOException e) {
             Native.close(fd);
             return CompletableFuture.failedFuture(e);

@@ -48,17 +48,20 @@ public final class NioEngine implements Engine {
     public CompletableFuture<Connection> connect(InetSocketAddress remote, ClientConfig config, Handler handler) {
         CompletableFuture<Connection> result = new CompletableFuture<>();
         NioLoop loop = config.sameLoopAs() instanceof NioServer server ? server.firstLoop() : clientLoop();
-        SocketChannel ch;
+        SocketChannel ch = null;
         try {
             ch = SocketChannel.open();
             ch.configureBlocking(false);
             SocketSetup.configureConnection(ch, config.socket());
+            if (config.localAddress() != null) ch.bind(config.localAddress());
         } catch (IOException e) {
+            closeQuietly(ch);
             return CompletableFuture.failedFuture(e);
         }
         ConnectionGroup group = new ConnectionGroup(handler, CLIENT_STATS, config.lowWaterMark(), config.highWaterMark(),
                 config.idleTimeout(), config.tickInterval());
-        loop.execute(() -> new PendingConnect(loop, ch, group, result).start(remote, config));
+        SocketChannel channel = ch;
+        loop.execute(() -> new PendingConnect(loop, channel, group, result).start(remote, config));
         return result;
     }
 
@@ -141,6 +144,15 @@ public final class NioEngine implements Engine {
                 // failing anyway
             }
             result.completeExceptionally(e);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        if (ch == null) return;
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // failing already; the first error is the one to report
         }
     }
 }

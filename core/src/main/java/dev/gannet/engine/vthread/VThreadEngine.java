@@ -51,6 +51,7 @@ public final class VThreadEngine implements Engine {
             try {
                 ch = SocketChannel.open();
                 SocketSetup.configureConnection(ch, config.socket());
+                if (config.localAddress() != null) ch.bind(config.localAddress());
                 SocketChannel channel = ch;
                 // A blocking connect has no timeout of its own: close the channel when time is up.
                 var timer = SCHEDULER.schedule(() -> {
