@@ -61,7 +61,9 @@ public final class WsBench implements Bench {
             "-Dvertx.disableHttpHeadersValidation=true", "-Dio.netty.buffer.checkBounds=false",
             "-Dio.netty.buffer.checkAccessible=false", "--enable-native-access=ALL-UNNAMED",
             "--sun-misc-unsafe-memory-access=allow");
-    static final List<String> LOAD_FLAGS = List.of("-XX:+UseParallelGC", "-Xmx512m");
+    /** The load tool runs Gannet's client on the nio engine, which wants what `./gannet serve` gets. */
+    static final List<String> LOAD_FLAGS = List.of("-XX:+UseParallelGC", "-Xmx512m", "--enable-native-access=ALL-UNNAMED",
+            "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED");
     static final List<String> PROBE_FLAGS = List.of("-XX:+UseParallelGC", "-Xmx256m", "-XX:TieredStopAtLevel=1",
             "-XX:CICompilerCount=1", "--enable-native-access=ALL-UNNAMED");
 

@@ -1,30 +1,36 @@
 package dev.gannet.bench.ws;
 
+import dev.gannet.http.ws.WebSocket;
+import dev.gannet.http.ws.WebSocketClient;
+import dev.gannet.http.ws.WebSocketConfig;
+import dev.gannet.http.ws.WebSocketHandler;
+import dev.gannet.transport.ClientConfig;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
+import java.net.URI;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
 /**
- * The WebSocket load tool of {@code bench ws}: one JVM, one thread, one {@link Selector}, holding thousands of client
- * connections. The orchestrator starts several (each under the 20,000 files a process may hold), each binding its
- * sockets to its own source address so that ephemeral ports do not run out, and drives them through stdin:
+ * The WebSocket load tool of {@code bench ws}: one JVM holding thousands of client sockets made with Gannet's own
+ * {@link WebSocketClient} on the nio engine. The orchestrator starts several (each under the 20,000 files a process
+ * may hold), each binding its sockets to its own source address ({@code ClientConfig.localAddress}) so that
+ * ephemeral ports do not run out, and drives them through stdin:
  *
  * <pre>
  * start      opens --connections sockets to --path, at most --concurrency handshakes in flight, and prints
@@ -39,57 +45,48 @@ import org.HdrHistogram.Histogram;
  * </pre>
  *
  * End of stdin also exits, so a load process never outlives an orchestrator that died.
+ *
+ * <p>Threading: the process is pinned to one core, so the client engine runs one event loop; callbacks, the
+ * stdin commands and the timer all take this object's lock, which is then almost never contended.
  */
-public final class WsLoad {
+public final class WsLoad implements WebSocketHandler {
     /** The echo and broadcast payload size of the bench (the server's frame is 34 bytes). */
     static final int MESSAGE_SIZE = 32;
-    private static final long HANDSHAKE_TIMEOUT_NANOS = 15_000_000_000L;
+    private static final long HANDSHAKE_TIMEOUT_SECONDS = 15;
     private static final int MAX_BROADCASTS = 1 << 20;
+    private static final String MESSAGE;
 
-    private enum State { CONNECTING, HANDSHAKE, OPEN, CLOSED }
+    static {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < MESSAGE_SIZE; i++) b.append((char) ('a' + i % 26));
+        MESSAGE = b.toString();
+    }
 
-    /** One client socket; touched only by the selector thread. */
+    /** One client socket's bench state, kept as its attachment. */
     private static final class Conn {
-        final SocketChannel ch;
-        final long started;
-        final String key;
-        State state = State.CONNECTING;
-        SelectionKey selectionKey;
-        byte[] pending = new byte[0]; // bytes of an incomplete frame (or response head) from the last read
-        int pendingLength;
-        ByteBuffer unwritten;         // the tail of a write the socket did not take
+        final WebSocket ws;
         boolean echoing;
         long sentAt;
         int nextSeq;
 
-        Conn(SocketChannel ch, long started, String key) {
-            this.ch = ch;
-            this.started = started;
-            this.key = key;
+        Conn(WebSocket ws) {
+            this.ws = ws;
         }
     }
 
-    private final Selector selector;
-    private final InetSocketAddress server;
-    private final InetSocketAddress source;
-    private final String path;
-    private final String hostPort;
+    private final URI uri;
+    private final WebSocketClient.Options options;
     private final int total;
     private final int concurrency;
     private final PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
             StandardCharsets.US_ASCII);
-    private final ConcurrentLinkedQueue<String> commands = new ConcurrentLinkedQueue<>();
-    private final ByteBuffer readBuffer = ByteBuffer.allocateDirect(256 * 1024);
-    private final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(64 * 1024);
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final List<Conn> open = new ArrayList<>();
-    private final ArrayDeque<Conn> inFlight = new ArrayDeque<>();
     private final Map<String, Integer> failures = new LinkedHashMap<>();
     private final Histogram upgrade = new Histogram(60_000_000L, 3);
-    private final byte[] message = new byte[MESSAGE_SIZE];
     private int started;
-    private int handshaking;
+    private int finished;
     private int failed;
-    private boolean reportedConnected;
 
     // Echo phase.
     private final Histogram echo = new Histogram(60_000_000L, 3);
@@ -108,17 +105,17 @@ public final class WsLoad {
     private long broadcastReceived;
     private long broadcastGaps;
 
-    private WsLoad(Map<String, String> o) throws IOException {
-        selector = Selector.open();
+    private WsLoad(Map<String, String> o) {
         String host = o.getOrDefault("--host", "127.0.0.1");
         int port = Integer.parseInt(required(o, "--port"));
-        server = new InetSocketAddress(host, port);
-        hostPort = host + ":" + port;
-        source = o.containsKey("--source") ? new InetSocketAddress(o.get("--source"), 0) : null;
-        path = o.getOrDefault("--path", "/ws");
+        uri = URI.create("ws://" + host + ":" + port + o.getOrDefault("--path", "/ws"));
+        ClientConfig.Builder transport = ClientConfig.builder().engine("nio").tickInterval(Duration.ofSeconds(1));
+        if (o.containsKey("--source")) transport.localAddress(new InetSocketAddress(o.get("--source"), 0));
+        // Compression off, as on every server; frames up to the bench's sizes.
+        options = WebSocketClient.Options.defaults().withTransport(transport.build())
+                .withConfig(WebSocketConfig.builder().compression(false).build());
         total = Integer.parseInt(required(o, "--connections"));
         concurrency = Integer.parseInt(o.getOrDefault("--concurrency", "256"));
-        for (int i = 0; i < message.length; i++) message[i] = (byte) ('a' + i % 26);
     }
 
     public static void main(String[] args) throws Exception {
@@ -136,190 +133,90 @@ public final class WsLoad {
     }
 
     private void run() throws IOException {
-        Thread stdin = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    commands.add(line.trim());
-                    selector.wakeup();
-                }
-            } catch (IOException e) {
-                // Same as end of input.
-            }
-            commands.add("quit");
-            selector.wakeup();
-        }, "stdin");
-        stdin.setDaemon(true);
-        stdin.start();
-
-        while (true) {
-            long now = System.nanoTime();
-            while (started < total && handshaking < concurrency) startOne();
-            expireHandshakes(now);
-            if (!reportedConnected && started == total && handshaking == 0) reportConnected();
-            if (echoActive) echoTick(now);
-            String cmd;
-            while ((cmd = commands.poll()) != null) {
-                if (!command(cmd)) {
+        timer.scheduleAtFixedRate(this::tick, 10, 10, TimeUnit.MILLISECONDS);
+        synchronized (this) {
+            while (started < Math.min(total, concurrency)) startOne();
+            if (total == 0) reportConnected();
+        }
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                synchronized (this) {
+                    if (!command(line.trim())) break;
                     out.flush();
-                    return;
-                }
-            }
-            out.flush();
-            selector.select(echoActive ? 10 : 100);
-            Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-            while (it.hasNext()) {
-                SelectionKey k = it.next();
-                it.remove();
-                Conn c = (Conn) k.attachment();
-                try {
-                    if (k.isValid() && k.isConnectable()) connected(c);
-                    if (k.isValid() && k.isWritable()) flushUnwritten(c);
-                    if (k.isValid() && k.isReadable()) read(c);
-                } catch (IOException | RuntimeException e) {
-                    lose(c, e);
                 }
             }
         }
+        out.flush();
+        System.exit(0);
     }
 
     // ---- connect and upgrade
 
     private void startOne() {
         started++;
-        SocketChannel ch = null;
-        try {
-            ch = SocketChannel.open();
-            ch.configureBlocking(false);
-            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            if (source != null) ch.bind(source);
-            Conn c = new Conn(ch, System.nanoTime(), WsFrames.newKey());
-            handshaking++;
-            inFlight.add(c);
-            if (ch.connect(server)) {
-                c.selectionKey = ch.register(selector, 0, c);
-                connected(c);
-            } else {
-                c.selectionKey = ch.register(selector, SelectionKey.OP_CONNECT, c);
-            }
-        } catch (IOException | RuntimeException e) {
-            fail(e.toString());
-            if (ch != null) closeQuietly(ch);
-            // A failed start still counts as started; when it never got in flight, it must not hold a slot.
-            if (inFlight.peekLast() != null && inFlight.peekLast().ch == ch) {
-                inFlight.pollLast().state = State.CLOSED;
-                handshaking--;
-            }
-        }
-    }
-
-    private void connected(Conn c) throws IOException {
-        if (c.state == State.CONNECTING) {
-            c.ch.finishConnect();
-            c.state = State.HANDSHAKE;
-            c.selectionKey.interestOps(SelectionKey.OP_READ);
-            write(c, ByteBuffer.wrap(WsFrames.upgradeRequest(hostPort, path, c.key)));
-        }
-    }
-
-    /** The handshakes started first time out first, so only the head of the queue needs looking at. */
-    private void expireHandshakes(long now) {
-        Conn c;
-        while ((c = inFlight.peekFirst()) != null) {
-            if (c.state != State.CONNECTING && c.state != State.HANDSHAKE) {
-                inFlight.pollFirst();
-            } else if (now - c.started > HANDSHAKE_TIMEOUT_NANOS) {
-                inFlight.pollFirst();
-                lose(c, new IOException("no 101 within " + HANDSHAKE_TIMEOUT_NANOS / 1_000_000_000 + " s"));
-            } else {
-                return;
-            }
-        }
-    }
-
-    private void upgraded(Conn c, String head) throws IOException {
-        String wrong = WsFrames.checkUpgrade(head, c.key);
-        if (wrong != null) throw new IOException(wrong);
-        upgrade.recordValue(Math.max(1, (System.nanoTime() - c.started) / 1000));
-        c.state = State.OPEN;
-        handshaking--;
-        open.add(c);
+        long begin = System.nanoTime();
+        WebSocketClient.connect(uri, options, this)
+                .orTimeout(HANDSHAKE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                .whenComplete((ws, err) -> {
+                    synchronized (this) {
+                        if (err == null) {
+                            upgrade.recordValue(Math.max(1, (System.nanoTime() - begin) / 1000));
+                            Conn c = new Conn(ws);
+                            ws.attachment(c);
+                            open.add(c);
+                        } else {
+                            Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+                            failed++;
+                            failures.merge(cause instanceof java.util.concurrent.TimeoutException
+                                    ? "no 101 within " + HANDSHAKE_TIMEOUT_SECONDS + " s" : String.valueOf(cause.getMessage()), 1, Integer::sum);
+                        }
+                        finished++;
+                        if (started < total) startOne();
+                        if (finished == total) reportConnected();
+                        out.flush();
+                    }
+                });
     }
 
     private void reportConnected() {
-        reportedConnected = true;
         for (Map.Entry<String, Integer> f : failures.entrySet()) out.println("FAIL " + f.getValue() + "x " + f.getKey());
         out.println("CONNECTED ok=" + open.size() + " failed=" + failed + " hist=" + encode(upgrade));
     }
 
-    // ---- reading
+    // ---- WebSocketHandler: every socket's input
 
-    private void read(Conn c) throws IOException {
-        ByteBuffer b = readBuffer;
-        b.clear();
-        if (c.pendingLength > 0) {
-            b.put(c.pending, 0, c.pendingLength);
-            c.pendingLength = 0;
+    @Override
+    public synchronized void onText(WebSocket ws, String text) {
+        Conn c = ws.attachment();
+        if (c == null) return;
+        if (broadcast) {
+            received(c, text);
+        } else if (c.echoing) {
+            echoed(c);
         }
-        int n = c.ch.read(b);
-        if (n < 0) throw new IOException("closed by the server");
-        b.flip();
-        if (c.state == State.HANDSHAKE) {
-            int end = WsFrames.headEnd(b, 0, b.limit());
-            if (end < 0) {
-                if (b.limit() > 16 * 1024) throw new IOException("response head too large");
-                keep(c, b);
-                return;
-            }
-            byte[] head = new byte[end];
-            b.get(head);
-            upgraded(c, new String(head, StandardCharsets.ISO_8859_1));
-        }
-        while (c.state == State.OPEN) {
-            int p = b.position();
-            int avail = b.limit() - p;
-            int hs = WsFrames.headerSize(b, p, avail);
-            if (hs == 0) break;
-            if (WsFrames.masked(b, p)) throw new IOException("the server masked a frame");
-            long len = WsFrames.payloadLength(b, p);
-            if (hs + len > b.capacity()) throw new IOException("frame too large for the load tool: " + len);
-            if (avail < hs + len) break;
-            frame(c, WsFrames.opcode(b, p), b, p + hs, (int) len);
-            b.position(p + hs + (int) len);
-        }
-        if (c.state == State.OPEN) keep(c, b);
     }
 
-    private static void keep(Conn c, ByteBuffer b) {
-        int r = b.remaining();
-        if (r == 0) return;
-        if (c.pending.length < r) c.pending = new byte[Math.max(r, 64)];
-        b.get(c.pending, 0, r);
-        c.pendingLength = r;
+    @Override
+    public synchronized void onBinary(WebSocket ws, ByteBuffer data) {
+        Conn c = ws.attachment();
+        if (c != null && c.echoing && !broadcast) echoed(c);
     }
 
-    private void frame(Conn c, int opcode, ByteBuffer b, int at, int len) throws IOException {
-        switch (opcode) {
-            case WsFrames.TEXT, WsFrames.BINARY -> {
-                if (broadcast) {
-                    received(c, b, at, len);
-                } else if (c.echoing) {
-                    echoed(c);
-                }
-            }
-            case WsFrames.PING -> {
-                byte[] payload = new byte[len];
-                b.get(at, payload);
-                sendFrame(c, WsFrames.PONG, payload, len);
-            }
-            case WsFrames.CLOSE -> throw new IOException("close frame from the server");
-            default -> { } // pong, continuation: not part of the bench's traffic
+    @Override
+    public synchronized void onClose(WebSocket ws, int code, String reason) {
+        Conn c = ws.attachment();
+        if (c != null && c.echoing) {
+            c.echoing = false;
+            echoOutstanding--;
+            if (echoActive && !echoSending && echoOutstanding == 0) finishEcho();
         }
+        out.flush();
     }
 
     // ---- echo
 
-    private void startEcho(int count, double warmupSeconds, double seconds) throws IOException {
+    private void startEcho(int count, double warmupSeconds, double seconds) {
         long now = System.nanoTime();
         echo.reset();
         echoMsgs = 0;
@@ -331,20 +228,20 @@ public final class WsLoad {
         echoOutstanding = 0;
         for (int i = 0; i < Math.min(count, open.size()); i++) {
             Conn c = open.get(i);
-            if (c.state != State.OPEN) continue;
+            if (!c.ws.isOpen()) continue;
             c.echoing = true;
             sendEcho(c);
         }
         if (echoOutstanding == 0) finishEcho();
     }
 
-    private void sendEcho(Conn c) throws IOException {
+    private void sendEcho(Conn c) {
         c.sentAt = System.nanoTime();
         echoOutstanding++;
-        sendFrame(c, WsFrames.TEXT, message, message.length);
+        c.ws.send(MESSAGE);
     }
 
-    private void echoed(Conn c) throws IOException {
+    private void echoed(Conn c) {
         long now = System.nanoTime();
         echoOutstanding--;
         if (now >= echoRecordFrom && c.sentAt >= echoRecordFrom && now <= echoStopAt) {
@@ -360,13 +257,16 @@ public final class WsLoad {
     }
 
     /** Stops sending at the end of the window; the answers still in flight are awaited for up to 5 s. */
-    private void echoTick(long now) {
+    private synchronized void tick() {
+        if (!echoActive) return;
+        long now = System.nanoTime();
         if (echoSending && now >= echoStopAt) {
             echoSending = false;
             if (echoOutstanding == 0) finishEcho();
         } else if (!echoSending && now - echoStopAt > 5_000_000_000L) {
             finishEcho();
         }
+        out.flush();
     }
 
     private void finishEcho() {
@@ -385,7 +285,7 @@ public final class WsLoad {
         receivedBy = new int[MAX_BROADCASTS];
         expectedPerMessage = 0;
         for (Conn c : open) {
-            if (c.state == State.OPEN) expectedPerMessage++;
+            if (c.ws.isOpen()) expectedPerMessage++;
             c.nextSeq = 0;
         }
         broadcastReceived = 0;
@@ -393,54 +293,23 @@ public final class WsLoad {
     }
 
     /** Payloads are "b" and a 10-digit sequence number; each socket must see them in order, without holes. */
-    private void received(Conn c, ByteBuffer b, int at, int len) {
-        if (len < 11 || b.get(at) != 'b') return;
+    private void received(Conn c, String text) {
+        if (text.length() < 11 || text.charAt(0) != 'b') return;
         int seq = 0;
-        for (int i = 1; i <= 10; i++) seq = seq * 10 + (b.get(at + i) - '0');
+        for (int i = 1; i <= 10; i++) seq = seq * 10 + (text.charAt(i) - '0');
         if (seq < c.nextSeq || seq >= MAX_BROADCASTS) return;
         broadcastGaps += seq - c.nextSeq;
         c.nextSeq = seq + 1;
         broadcastReceived++;
-        if (++receivedBy[seq] == expectedPerMessage) out.println("DONE " + seq);
-    }
-
-    // ---- writing
-
-    private void sendFrame(Conn c, int opcode, byte[] payload, int len) throws IOException {
-        ByteBuffer w = writeBuffer;
-        w.clear();
-        WsFrames.putMasked(w, opcode, payload, 0, len);
-        w.flip();
-        write(c, w);
-    }
-
-    /** Writes now; what the socket does not take is copied aside and written when it becomes writable. */
-    private void write(Conn c, ByteBuffer data) throws IOException {
-        if (c.unwritten != null) {
-            ByteBuffer more = ByteBuffer.allocate(c.unwritten.remaining() + data.remaining());
-            more.put(c.unwritten).put(data).flip();
-            c.unwritten = more;
-            return;
-        }
-        c.ch.write(data);
-        if (data.hasRemaining()) {
-            c.unwritten = ByteBuffer.allocate(data.remaining()).put(data).flip();
-            c.selectionKey.interestOps(c.selectionKey.interestOps() | SelectionKey.OP_WRITE);
+        if (++receivedBy[seq] == expectedPerMessage) {
+            out.println("DONE " + seq);
+            out.flush();
         }
     }
 
-    private void flushUnwritten(Conn c) throws IOException {
-        if (c.unwritten == null) return;
-        c.ch.write(c.unwritten);
-        if (!c.unwritten.hasRemaining()) {
-            c.unwritten = null;
-            c.selectionKey.interestOps(SelectionKey.OP_READ);
-        }
-    }
+    // ---- commands
 
-    // ---- commands and failures
-
-    private boolean command(String line) throws IOException {
+    private boolean command(String line) {
         String[] w = line.split("\\s+");
         switch (w[0]) {
             case "echo" -> startEcho(Integer.parseInt(w[1]), Double.parseDouble(w[2]), Double.parseDouble(w[3]));
@@ -449,41 +318,14 @@ public final class WsLoad {
                 out.println("BCAST expected=" + expectedPerMessage);
             }
             case "bstat" -> out.println("BSTAT received=" + broadcastReceived + " gaps=" + broadcastGaps + " open="
-                    + open.stream().filter(c -> c.state == State.OPEN).count());
+                    + open.stream().filter(c -> c.ws.isOpen()).count());
             case "quit" -> {
                 return false;
             }
+            case "" -> { }
             default -> out.println("ERROR unknown command " + line);
         }
         return true;
-    }
-
-    /** A socket failed: during the upgrade it counts as a failed connection; after it, it just leaves. */
-    private void lose(Conn c, Exception e) {
-        if (c.state == State.CLOSED) return;
-        if (c.state == State.CONNECTING || c.state == State.HANDSHAKE) {
-            handshaking--;
-            fail(e.getMessage() == null ? e.toString() : e.getMessage());
-        } else if (c.echoing) {
-            c.echoing = false;
-            echoOutstanding--;
-            if (echoActive && !echoSending && echoOutstanding == 0) finishEcho();
-        }
-        c.state = State.CLOSED;
-        closeQuietly(c.ch);
-    }
-
-    private void fail(String why) {
-        failed++;
-        failures.merge(why, 1, Integer::sum);
-    }
-
-    private static void closeQuietly(SocketChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException e) {
-            // Nothing to do about it.
-        }
     }
 
     static String encode(Histogram h) {
