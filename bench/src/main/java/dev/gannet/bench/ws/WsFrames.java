@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The client half of RFC 6455 that the load tool needs, and nothing more: the upgrade request, the check of the
+ * The client half of RFC 6455 that {@link WsClient} (the bench's warm-up and broadcast publisher) needs: the upgrade request, the check of the
  * server's answer, masked frames out (a client must mask), and the header of the unmasked frames that come back.
  */
 final class WsFrames {
@@ -109,11 +109,6 @@ final class WsFrames {
     static long payloadLength(ByteBuffer b, int p) {
         int len7 = b.get(p + 1) & 0x7f;
         return len7 < 126 ? len7 : len7 == 126 ? b.getShort(p + 2) & 0xffff : b.getLong(p + 2);
-    }
-
-    /** A server must not mask (RFC 6455 5.1). */
-    static boolean masked(ByteBuffer b, int p) {
-        return (b.get(p + 1) & 0x80) != 0;
     }
 
     static int opcode(ByteBuffer b, int p) {
