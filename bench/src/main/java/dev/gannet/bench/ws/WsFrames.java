@@ -9,8 +9,9 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The client half of RFC 6455 that {@link WsClient} (the bench's warm-up and broadcast publisher) needs: the upgrade request, the check of the
- * server's answer, masked frames out (a client must mask), and the header of the unmasked frames that come back.
+ * The client half of RFC 6455 that {@link WsClient} (the bench's warm-up and broadcast publisher) needs: the
+ * upgrade request, the check of the server's answer, masked frames out (a client must mask), and the header of the
+ * unmasked frames that come back.
  */
 final class WsFrames {
     static final int TEXT = 1;
