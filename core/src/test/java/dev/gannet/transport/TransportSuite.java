@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * plain JDK sockets, so what is tested is what a real peer sees.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-abstract class TransportSuite {
+abstract class TransportSuite implements ClientCases {
     private final List<Server> servers = new ArrayList<>();
 
     /** The engine under test. */
@@ -69,41 +69,18 @@ abstract class TransportSuite {
     }
 
     @Test
-    void aClientAskedToShareAServersLoopRunsOnIt() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeFalse(engine().equals("vthread"), "vthread has no event loops to share");
-        Server relay = start(config().threads(1), (c, in) -> Action.KEEP);
-        Server echo = startEcho();
-        java.util.concurrent.CompletableFuture<String> openedOn = new java.util.concurrent.CompletableFuture<>();
-        java.util.concurrent.CompletableFuture<String> echoedOn = new java.util.concurrent.CompletableFuture<>();
-        Handler client = new Handler() {
-            @Override
-            public Action onOpen(Connection c) {
-                openedOn.complete(Thread.currentThread().getName());
-                c.write("x".getBytes(StandardCharsets.US_ASCII));
-                return Action.KEEP;
-            }
-
-            @Override
-            public Action onData(Connection c, ByteBuffer in) {
-                in.position(in.limit());
-                echoedOn.complete(Thread.currentThread().getName());
-                return Action.CLOSE;
-            }
-        };
-        ClientConfig cc = ClientConfig.builder().engine(engine()).sameLoopAs(relay).build();
-        TcpClient.connect(echo.localAddress(), cc, client).get(5, TimeUnit.SECONDS);
-        String loop = relay.loops().getFirst().name();
-        assertThat(openedOn.get(5, TimeUnit.SECONDS)).isEqualTo(loop);
-        assertThat(echoedOn.get(5, TimeUnit.SECONDS)).isEqualTo(loop);
-    }
-
-    @Test
-    void aClientBindsTheSourceAddressItIsGiven() throws Exception {
-        CompletableFuture<java.net.SocketAddress> seen = new CompletableFuture<>();
+    void tasksFromAnotherThreadRunInTheOrderGiven() throws Exception {
+        int n = 2_000;
         Server s = start(config(), new Handler() {
             @Override
             public Action onOpen(Connection c) {
-                seen.complete(c.remoteAddress());
+                // Each task writes the next number: the peer sees them in order only if the tasks ran in order.
+                Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < n; i++) {
+                        int k = i;
+                        c.execute(() -> c.write(new byte[] {(byte) (k >> 8), (byte) k}));
+                    }
+                });
                 return Action.KEEP;
             }
 
@@ -113,13 +90,11 @@ abstract class TransportSuite {
                 return Action.KEEP;
             }
         });
-        ClientConfig cc = ClientConfig.builder().engine(engine()).localAddress(new java.net.InetSocketAddress("127.0.0.7", 0)).build();
-        Connection c = TcpClient.connect(s.localAddress(), cc, (conn, in) -> Action.KEEP).get(5, TimeUnit.SECONDS);
-        try {
-            assertThat(((java.net.InetSocketAddress) seen.get(5, TimeUnit.SECONDS)).getAddress().getHostAddress()).isEqualTo("127.0.0.7");
-            assertThat(((java.net.InetSocketAddress) c.localAddress()).getAddress().getHostAddress()).isEqualTo("127.0.0.7");
-        } finally {
-            c.close();
+        try (TestClient c = new TestClient(s.localAddress())) {
+            byte[] got = c.read(2 * n);
+            for (int i = 0; i < n; i++) {
+                assertThat(((got[2 * i] & 0xff) << 8) | (got[2 * i + 1] & 0xff)).as("task %d", i).isEqualTo(i);
+            }
         }
     }
 
@@ -507,60 +482,6 @@ abstract class TransportSuite {
         } finally {
             Files.deleteIfExists(file);
         }
-    }
-
-    @Test
-    void clientConnectsExchangesAndReconnects() throws Exception {
-        Server s = startEcho();
-        ClientConfig cc = ClientConfig.builder().engine(engine()).build();
-        ArrayBlockingReplies replies = new ArrayBlockingReplies();
-        Connection conn = TcpClient.connect(s.localAddress(), cc, replies).get(5, TimeUnit.SECONDS);
-        conn.write("over gannet".getBytes(StandardCharsets.UTF_8));
-        assertThat(replies.take(11)).isEqualTo("over gannet");
-        conn.close();
-
-        // Reconnect: a client started before its server comes up keeps trying with backoff.
-        int port;
-        try (var probe = java.nio.channels.ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
-            port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
-        }
-        ArrayBlockingReplies replies2 = new ArrayBlockingReplies();
-        ClientConfig rc = ClientConfig.builder().engine(engine()).reconnect(true)
-                .backoff(Duration.ofMillis(20), Duration.ofMillis(200)).build();
-        try (TcpClient client = TcpClient.open(new InetSocketAddress("127.0.0.1", port), rc, replies2)) {
-            Thread.sleep(150);
-            assertThat(client.connection()).isNull();
-            Server late = start(config().host("127.0.0.1", port), (c, in) -> {
-                c.write(in);
-                return Action.KEEP;
-            });
-            Connection c2 = client.connected().get(5, TimeUnit.SECONDS);
-            c2.write("again".getBytes(StandardCharsets.UTF_8));
-            assertThat(replies2.take(5)).isEqualTo("again");
-            // Lose the connection: the client comes back on its own.
-            late.shutdownGracefully(Duration.ofMillis(100)).get(5, TimeUnit.SECONDS);
-            Server again = start(config().host("127.0.0.1", port), (c, in) -> {
-                c.write(in);
-                return Action.KEEP;
-            });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while ((client.connection() == null || client.connection() == c2) && System.nanoTime() < deadline) Thread.sleep(10);
-            assertThat(client.connection()).isNotNull().isNotSameAs(c2);
-            client.connection().write("third".getBytes(StandardCharsets.UTF_8));
-            assertThat(replies2.take(5)).isEqualTo("third");
-            assertThat(again.stats().accepted.sum()).isEqualTo(1);
-        }
-    }
-
-    @Test
-    void connectToAClosedPortFails() throws Exception {
-        int port;
-        try (var probe = java.nio.channels.ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0))) {
-            port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
-        }
-        ClientConfig cc = ClientConfig.builder().engine(engine()).connectTimeout(Duration.ofSeconds(2)).build();
-        CompletableFuture<Connection> f = TcpClient.connect(new InetSocketAddress("127.0.0.1", port), cc, (c, in) -> Action.KEEP);
-        assertThatThrownBy(() -> f.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(java.net.ConnectException.class);
     }
 
     @Test

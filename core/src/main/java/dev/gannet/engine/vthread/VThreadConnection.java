@@ -16,6 +16,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,6 +41,8 @@ final class VThreadConnection implements Connection, Runnable {
     private final BufferPool pool;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition resumed = lock.newCondition();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean tasksScheduled = new AtomicBoolean();
     private final OutboundBuffer out;
     private Thread thread;
     /** Runs once onOpen returned KEEP; a client uses it to complete its connect future. */
@@ -426,22 +430,35 @@ final class VThreadConnection implements Connection, Runnable {
         this.context = context;
     }
 
-    /** Runs {@code task} under the connection's lock on a fresh virtual thread (or inline on the owner). */
     @Override
     public boolean isOwnerThread() {
         return lock.isHeldByCurrentThread();
     }
 
+    /**
+     * Runs {@code task} under the connection's lock (inline on the owner). Tasks from other threads run in the order
+     * they were given, as on an event loop: one virtual thread at a time empties the queue, in one callback.
+     */
     @Override
     public void execute(Runnable task) {
         if (Thread.currentThread() == thread && lock.isHeldByCurrentThread()) {
             task.run();
             return;
         }
-        Thread.ofVirtual().start(() -> callback(() -> {
-            task.run();
-            return Action.KEEP;
-        }));
+        tasks.add(task);
+        if (tasksScheduled.compareAndSet(false, true)) Thread.ofVirtual().start(this::runTasks);
+    }
+
+    private void runTasks() {
+        do {
+            // Cleared first: a task queued after the callback's last poll schedules another run.
+            tasksScheduled.set(false);
+            boolean open = callback(() -> {
+                for (Runnable t; (t = tasks.poll()) != null; ) t.run();
+                return Action.KEEP;
+            });
+            if (!open) tasks.clear();
+        } while (!tasks.isEmpty() && tasksScheduled.compareAndSet(false, true));
     }
 
     @Override

@@ -20,8 +20,8 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>Events are encoded on the caller's thread. On the owner thread (inside one of this stream's callbacks) they are
  * written at once; from any other thread they go through a lock-free queue that one task on the owner thread empties,
- * so a burst of events from a producer costs one task, not one per event, and stays in order on every engine (the
- * vthread engine runs each {@code execute} task on its own thread, so tasks alone would not keep order).
+ * so a burst of events from a producer costs one task, not one per event, and the queued bytes can be counted
+ * against the bound below before the owner has written them.
  *
  * <p>The bound on memory per client is checked before an event is accepted: bytes in the queue plus the connection's
  * pending output. Queue bytes are reserved with a compare-and-set so concurrent producers cannot pass the bound

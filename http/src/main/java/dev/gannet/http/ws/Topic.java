@@ -120,8 +120,7 @@ public final class Topic {
 
         /**
          * Frames published and not yet delivered on the loop. One drain task at a time empties them in order: a
-         * burst of broadcasts costs one task per loop, each socket gets the burst in one write, and an engine whose
-         * tasks may run on different threads (vthread) still keeps the order.
+         * burst of broadcasts costs one task per loop, and each socket gets the burst in one write.
          */
         private final ConcurrentLinkedQueue<SharedFrame> pending = new ConcurrentLinkedQueue<>();
         private final AtomicBoolean scheduled = new AtomicBoolean();

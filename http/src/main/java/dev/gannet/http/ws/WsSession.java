@@ -11,13 +11,10 @@ import dev.gannet.http.ws.codec.Role;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -26,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * encodes what the application sends, and runs the close handshake and the keep-alive pings.
  *
  * <p>Threading: every field is the connection owner's ({@link Connection#isOwnerThread}). Sends from elsewhere
- * re-enter through {@link Connection#execute}. An idle socket holds this object, its decoder and little else (no buffers), which is
- * what keeps the memory per idle connection small.
+ * re-enter through {@link Connection#execute}, which keeps their order on every engine. An idle socket holds this
+ * object, its decoder and little else (no buffers), which is what keeps the memory per idle connection small.
  */
 final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
     private static final System.Logger LOG = System.getLogger(WsSession.class.getName());
@@ -62,20 +59,6 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
     private int topicCount;
     /** Read on any thread (a monitor's), written on the owner's. */
     private volatile long dropped;
-    private volatile ConcurrentLinkedQueue<Runnable> outbox;
-    private volatile int outboxScheduled;
-    private static final VarHandle OUTBOX;
-    private static final VarHandle OUTBOX_SCHEDULED;
-
-    static {
-        try {
-            var l = MethodHandles.lookup();
-            OUTBOX = l.findVarHandle(WsSession.class, "outbox", ConcurrentLinkedQueue.class);
-            OUTBOX_SCHEDULED = l.findVarHandle(WsSession.class, "outboxScheduled", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private WsSession(Connection conn, WebSocketConfig config, WebSocketHandler handler, boolean client, String path,
                       String[] params, String subprotocol, PerMessageDeflate.Params deflate) {
@@ -170,7 +153,7 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
             return sendMessage(frame.binary ? Opcodes.BINARY : Opcodes.TEXT, frame.payload());
         }
         if (!conn.isOwnerThread()) {
-            later(() -> sendShared(frame));
+            conn.execute(() -> sendShared(frame));
             return isOpen();
         }
         return sendShared(frame);
@@ -187,7 +170,7 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
         if (data.remaining() > 125) throw new IllegalArgumentException("a ping carries at most 125 bytes");
         if (!conn.isOwnerThread()) {
             ByteBuffer copy = copyOf(data);
-            later(() -> {
+            conn.execute(() -> {
                 if (state == State.OPEN) writeFrame(Opcodes.PING, false, copy);
             });
             return;
@@ -199,7 +182,7 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
     public void close(int code, String reason) {
         if (!CloseCodes.validOnWire(code)) throw new IllegalArgumentException("close code " + code + " cannot be sent");
         if (!conn.isOwnerThread()) {
-            later(() -> startClose(code, reason));
+            conn.execute(() -> startClose(code, reason));
             return;
         }
         startClose(code, reason);
@@ -240,7 +223,7 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
     private boolean sendMessage(int opcode, ByteBuffer payload) {
         if (!conn.isOwnerThread()) {
             ByteBuffer copy = copyOf(payload);
-            later(() -> sendNow(opcode, copy));
+            conn.execute(() -> sendNow(opcode, copy));
             return isOpen();
         }
         return sendNow(opcode, payload);
@@ -283,27 +266,6 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
         masked.put(payload.duplicate()).flip();
         FrameEncoder.mask(masked, 0, len, mask, 0);
         conn.write(masked);
-    }
-
-    /**
-     * Runs work from another thread on the owner, in the order it was asked for. One drain task at a time empties
-     * the queue: the vthread engine runs each {@code execute} on its own thread, so tasks alone would not keep order.
-     * The queue is made on first use: most sockets are only ever written from their own loop.
-     */
-    private void later(Runnable work) {
-        ConcurrentLinkedQueue<Runnable> q = outbox;
-        if (q == null) {
-            OUTBOX.compareAndSet(this, null, new ConcurrentLinkedQueue<Runnable>());
-            q = outbox;
-        }
-        q.offer(work);
-        if (OUTBOX_SCHEDULED.compareAndSet(this, 0, 1)) conn.execute(this::drainOutbox);
-    }
-
-    private void drainOutbox() {
-        outboxScheduled = 0;
-        Runnable r;
-        while ((r = outbox.poll()) != null) r.run();
     }
 
     private static ByteBuffer copyOf(ByteBuffer b) {
