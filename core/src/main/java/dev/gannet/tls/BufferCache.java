@@ -63,4 +63,17 @@ final class BufferCache {
             if (local.size() < PER_THREAD) local.addFirst(b);
         }
     }
+
+    /** Gives {@code old} back and returns a larger heap buffer, for the rare record that needs one. */
+    static ByteBuffer replace(ByteBuffer old, int capacity) {
+        give(old);
+        return ByteBuffer.allocate(capacity);
+    }
+
+    /** A heap copy of what {@code src} holds (consumed), for bytes that must outlive the caller's buffer. */
+    static ByteBuffer copyOf(ByteBuffer src) {
+        ByteBuffer copy = ByteBuffer.allocate(src.remaining());
+        copy.put(src).flip();
+        return copy;
+    }
 }

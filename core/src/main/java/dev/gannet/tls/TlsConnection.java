@@ -355,12 +355,12 @@ public final class TlsConnection implements Connection {
                 int packet = engine.getSession().getPacketBufferSize();
                 if (net.remaining() < packet) {
                     if (net.position() > 0) send(net);
-                    if (net.capacity() < packet) net = replace(net, packet);
+                    if (net.capacity() < packet) net = BufferCache.replace(net, packet);
                 }
                 SSLEngineResult r = engine.wrap(src, net);
                 if (r.getStatus() == Status.BUFFER_OVERFLOW) {
                     if (net.position() > 0) send(net);
-                    else net = replace(net, net.capacity() * 2);
+                    else net = BufferCache.replace(net, net.capacity() * 2);
                     continue;
                 }
                 // Done, closed, or no progress: a renegotiation holds application data until it completes. Or a
@@ -376,11 +376,6 @@ public final class TlsConnection implements Connection {
             if (outer) wrapping = false;
             BufferCache.give(net);
         }
-    }
-
-    private static ByteBuffer replace(ByteBuffer net, int capacity) {
-        BufferCache.give(net);
-        return ByteBuffer.allocate(capacity);
     }
 
     private void send(ByteBuffer net) {
@@ -412,7 +407,7 @@ public final class TlsConnection implements Connection {
             plainOut.flip();
             if (tasks.running() || !wrapAndSend(plainOut)) {
                 if (backlog == null) backlog = new ArrayDeque<>();
-                backlog.addFirst(copyOf(plainOut));
+                backlog.addFirst(BufferCache.copyOf(plainOut));
             }
             plainOut.clear();
         }
@@ -479,18 +474,12 @@ public final class TlsConnection implements Connection {
         return t == current || t == loopThread;
     }
 
-    private static ByteBuffer copyOf(ByteBuffer src) {
-        ByteBuffer copy = ByteBuffer.allocate(src.remaining());
-        copy.put(src).flip();
-        return copy;
-    }
-
     private void enqueue(Object item) {
         if (backlog == null) backlog = new ArrayDeque<>();
         if (plainOut != null && plainOut.position() > 0 && !wrapping) {
             // Gathered writes are older: they go first, keeping write order.
             plainOut.flip();
-            backlog.addLast(copyOf(plainOut));
+            backlog.addLast(BufferCache.copyOf(plainOut));
             plainOut.clear();
         }
         backlog.addLast(item);
@@ -594,7 +583,7 @@ public final class TlsConnection implements Connection {
     public void write(ByteBuffer src) {
         if (!src.hasRemaining()) return;
         if (!onOwner()) {
-            ByteBuffer copy = copyOf(src);
+            ByteBuffer copy = BufferCache.copyOf(src);
             execute(() -> write(copy));
             return;
         }
@@ -603,7 +592,7 @@ public final class TlsConnection implements Connection {
             return;
         }
         if (!handshakeDone || hasBacklog() || wrapping || tasks.running()) {
-            enqueue(copyOf(src));
+            enqueue(BufferCache.copyOf(src));
             return;
         }
         if (callbackDepth > 0 && src.remaining() < MAX_RECORD_PLAINTEXT) {
@@ -611,7 +600,7 @@ public final class TlsConnection implements Connection {
             if (plainOut.remaining() < src.remaining()) {
                 flushPlain();
                 if (hasBacklog()) {
-                    enqueue(copyOf(src));
+                    enqueue(BufferCache.copyOf(src));
                     return;
                 }
             }
@@ -619,7 +608,7 @@ public final class TlsConnection implements Connection {
             return;
         }
         flushPlain();
-        if (!wrapAndSend(src)) enqueue(copyOf(src));
+        if (!wrapAndSend(src)) enqueue(BufferCache.copyOf(src));
     }
 
     @Override
@@ -757,12 +746,12 @@ public final class TlsConnection implements Connection {
         return raw.loop();
     }
 
-    /** Runs {@code task} on the owner; its writes are gathered like a callback's. */
     @Override
     public boolean isOwnerThread() {
         return raw.isOwnerThread();
     }
 
+    /** Runs {@code task} on the owner; its writes are gathered like a callback's. */
     @Override
     public void execute(Runnable task) {
         raw.execute(() -> runAsCallback(task));
