@@ -219,8 +219,10 @@ abstract class SseSuite {
             Thread.sleep(200);
             assertThat(slow.queuedBytes()).as("still held for a client that is not reading").isPositive();
             assertThat(slow.droppedEvents()).as("events refused once the client stopped reading").isGreaterThanOrEqualTo(200);
-            // Within the bound plus one event's chunk framing: the check counts what is queued before it takes more.
-            assertThat(worst).as("queued bytes (accepted %d events)", accepted).isLessThanOrEqualTo(max + 64);
+            // Within the bound plus one event: the check counts what is queued before it takes more, but this
+            // thread's reading can fall between the owner writing an event and releasing its reservation, when
+            // that event counts twice (seen once in a full run: 72,112 bytes against 65,600).
+            assertThat(worst).as("queued bytes (accepted %d events)", accepted).isLessThanOrEqualTo(max + payload.length() + 64);
             assertThat(slow.isOpen()).as("DROP keeps the stream").isTrue();
             // The other client, on the same (single) event loop, still gets each event promptly. (One at a time:
             // its bound is 64 KiB too, and a burst faster than it reads would be dropped as well.)
