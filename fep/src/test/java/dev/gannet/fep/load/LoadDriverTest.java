@@ -64,10 +64,11 @@ class LoadDriverTest {
         assertThat(Double.parseDouble(line.get("rtps"))).isCloseTo(r.rtps(), within(0.1));
         assertThat(r.report().lines().toList().getLast()).isEqualTo(r.line());
 
-        // Every order reached the exchange once, spread evenly over the two sessions.
+        // Every order reached the exchange once, spread evenly over the two sessions. They see the end of the run
+        // a few milliseconds apart at 1,000 orders/s each (3 apart seen in CI), hence the slack.
         assertThat(exchange.ordersReceived()).isEqualTo(r.sent());
         assertThat(exchange.recordedOrders()).hasSize((int) r.sent()).allSatisfy((id, n) -> assertThat(n).isEqualTo(1));
-        assertThat(exchange.ordersReceived(1)).isCloseTo(exchange.ordersReceived(2), within(2L));
+        assertThat(exchange.ordersReceived(1)).isCloseTo(exchange.ordersReceived(2), within(20L));
         assertThat(progress.toString(StandardCharsets.UTF_8)).contains("rt/s").contains("p99");
     }
 
