@@ -183,9 +183,9 @@ final class StatsFeed {
                 synchronized (streams) {
                     // Sent on every open, reconnects included: the page replaces its points with it.
                     stream.send(null, "history", ring.toJson(System.currentTimeMillis()));
+                    streams.add(stream); // first, so that the figures count this stream
                     Sample l = last;
                     if (l != null) stream.send(Long.toString(eventId.get()), "stats", toJson(stats(l)));
-                    streams.add(stream);
                 }
             }
 

@@ -185,7 +185,8 @@ function onStats(s) {
   const l = s.latencyMicros;
   for (const p of ['p50', 'p99']) {
     const v = latencyOf(l, p);
-    const [n, unit] = v === null ? ['–', ''] : duration(v);
+    // Latencies are whole microseconds: 0 with requests is under one.
+    const [n, unit] = v === null ? ['–', ''] : v === 0 ? ['<1', 'µs'] : duration(v);
     $(p + '-value').textContent = n;
     $(p + '-unit').textContent = unit;
   }
