@@ -203,11 +203,21 @@ public final class HttpMetrics {
 
     /** p50, p99, p99.9 and max in microseconds, over everything recorded since the server started. */
     public long[] latencyPercentilesMicros() {
-        Histogram total = new Histogram(HIGHEST_MICROS, 2);
-        // Histogram.add counts what it reads, so a sum taken while a loop records is still self-consistent.
-        for (Shard s : shards) s.read(() -> total.add(s.latency));
+        Histogram total = newLatencyHistogram();
+        addLatencyTo(total);
         return new long[] {total.getValueAtPercentile(50), total.getValueAtPercentile(99),
                 total.getValueAtPercentile(99.9), total.getMaxValue()};
+    }
+
+    /** A histogram shaped as the shards' ones, for {@link #addLatencyTo}. */
+    static Histogram newLatencyHistogram() {
+        return new Histogram(HIGHEST_MICROS, 2);
+    }
+
+    /** Adds every latency recorded since the server started (in microseconds) to {@code into}. */
+    void addLatencyTo(Histogram into) {
+        // Histogram.add counts what it reads, so a sum taken while a loop records is still self-consistent.
+        for (Shard s : shards) s.read(() -> into.add(s.latency));
     }
 
     /** Requests answered since the server started. */
