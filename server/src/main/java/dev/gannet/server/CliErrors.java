@@ -51,10 +51,13 @@ final class CliErrors {
     private static int parseFailed(CommandLine.ParameterException e, String[] args) {
         CommandLine cmd = e.getCommandLine();
         String help = "./" + cmd.getCommandSpec().qualifiedName(" ") + " --help";
-        String what = e instanceof CommandLine.UnmatchedArgumentException u && cmd.getSubcommands().containsKey("serve")
-                && !u.getUnmatched().isEmpty() && !u.getUnmatched().getFirst().startsWith("-")
-                ? "unknown command '" + u.getUnmatched().getFirst() + "'"
-                : lowerFirst(e.getMessage());
+        String what = flagFirst(e.getMessage());
+        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                && !u.getUnmatched().getFirst().startsWith("-")) {
+            // A word where none is expected: at the top a mistyped command, after one a stray argument.
+            what = (cmd.getSubcommands().isEmpty() ? "unexpected argument '" : "unknown command '")
+                    + u.getUnmatched().getFirst() + "'";
+        }
         return report(new Failure(what + "; see " + help, USAGE, e),
                 Arrays.asList(args).contains("--debug") || envDebug(), cmd.getErr());
     }
@@ -81,7 +84,7 @@ final class CliErrors {
     static Failure explain(Throwable e, ServeCommand serve) {
         if (e instanceof Failure f) return f;
         if (e instanceof CommandLine.ParameterException p) {
-            return new Failure(lowerFirst(p.getMessage()) + "; see ./gannet serve --help", USAGE, p);
+            return new Failure(flagFirst(p.getMessage()) + "; see ./gannet serve --help", USAGE, p);
         }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BindException b && serve != null) return bindFailed(b, serve);
@@ -117,6 +120,15 @@ final class CliErrors {
 
     private static boolean envDebug() {
         return "true".equalsIgnoreCase(System.getenv("GANNET_DEBUG"));
+    }
+
+    private static final java.util.regex.Pattern INVALID_VALUE =
+            java.util.regex.Pattern.compile("Invalid value for option '([^']+)': (.*)", java.util.regex.Pattern.DOTALL);
+
+    /** "--port: 'abc' is not a port" rather than picocli's "Invalid value for option '--port': 'abc' is not a port". */
+    private static String flagFirst(String message) {
+        java.util.regex.Matcher m = INVALID_VALUE.matcher(String.valueOf(message));
+        return m.matches() ? m.group(1) + ": " + m.group(2) : lowerFirst(message);
     }
 
     /** Picocli's messages start with a capital ("Unknown option: ..."); after "gannet: " they read better without. */

@@ -25,7 +25,7 @@ final class CliValues {
         public Integer convert(String value) {
             int port = integer(value, "a port");
             if (port < 0 || port > 65_535) {
-                throw new TypeConversionException("port " + value + " is out of range; give 1 to 65535 (0 for any free port)");
+                throw new TypeConversionException(value + " is out of range; give 1 to 65535 (0 for any free port)");
             }
             return port;
         }
@@ -36,7 +36,7 @@ final class CliValues {
         @Override
         public Integer convert(String value) {
             int n = integer(value, "a thread count");
-            if (n < 0) throw new TypeConversionException(value + " threads: give 1 or more, or 0 for one per core");
+            if (n < 0) throw new TypeConversionException(value + " is negative; give 1 or more, or 0 for one per core");
             return n;
         }
     }

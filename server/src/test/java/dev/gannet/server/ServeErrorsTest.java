@@ -72,17 +72,18 @@ class ServeErrorsTest {
 
     static Stream<Arguments> usageErrors() {
         return Stream.of(
-                Arguments.of(List.of("serve", "--engine", "bogus"), "unknown engine 'bogus'; choose auto, io_uring, nio, vthread"),
-                Arguments.of(List.of("serve", "--port", "70000"), "port 70000 is out of range"),
-                Arguments.of(List.of("serve", "--port", "-1"), "port -1 is out of range"),
+                Arguments.of(List.of("serve", "--engine", "bogus"), "--engine: unknown engine 'bogus'; choose auto, io_uring, nio, vthread"),
+                Arguments.of(List.of("serve", "--port", "70000"), "--port: 70000 is out of range"),
+                Arguments.of(List.of("serve", "--port", "-1"), "--port: -1 is out of range"),
                 Arguments.of(List.of("serve", "--port", "http"), "'http' is not a port"),
-                Arguments.of(List.of("serve", "--threads", "-1"), "-1 threads: give 1 or more, or 0 for one per core"),
-                Arguments.of(List.of("serve", "--shutdown-timeout", "5x"), "'5x' is not a duration"),
+                Arguments.of(List.of("serve", "--threads", "-1"), "--threads: -1 is negative; give 1 or more, or 0 for one per core"),
+                Arguments.of(List.of("serve", "--shutdown-timeout", "5x"), "--shutdown-timeout: '5x' is not a duration"),
                 Arguments.of(List.of("serve", "--mode", "ftp"), "unknown mode 'ftp'"),
                 Arguments.of(List.of("serve", "--nats", "bad:/url"), "'bad:/url' is not a NATS URL"),
                 Arguments.of(List.of("serve", "--tls-cert", "cert.pem"), "--tls-cert and --tls-key go together"),
                 Arguments.of(List.of("serve", "--bogus"), "unknown option: '--bogus'; see ./gannet serve --help"),
-                Arguments.of(List.of("bogus"), "unknown command 'bogus'; see ./gannet --help"));
+                Arguments.of(List.of("bogus"), "unknown command 'bogus'; see ./gannet --help"),
+                Arguments.of(List.of("serve", "extra"), "unexpected argument 'extra'; see ./gannet serve --help"));
     }
 
     @ParameterizedTest
