@@ -41,7 +41,7 @@ public final class ReportFiles {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, report, StandardCharsets.UTF_8);
         System.out.println();
-        System.out.println("The report, with every run, is in " + file + " (Markdown).");
+        System.out.println("Written as Markdown to " + file + ".");
         if (failed > 0) {
             System.err.println(failed + " of " + total + " runs " + failedWhat + "; see the Failures section and "
                     + logDir);
