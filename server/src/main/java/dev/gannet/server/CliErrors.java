@@ -58,8 +58,24 @@ final class CliErrors {
             what = (cmd.getSubcommands().isEmpty() ? "unexpected argument '" : "unknown command '")
                     + u.getUnmatched().getFirst() + "'";
         }
-        return report(new Failure(what + "; see " + help, USAGE, e),
+        String from = fromEnvironment(e, args);
+        return report(new Failure(what + from + "; see " + help, USAGE, e),
                 Arrays.asList(args).contains("--debug") || envDebug(), cmd.getErr());
+    }
+
+    private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("\\(env ([A-Z_]+)\\)");
+
+    /**
+     * " (from the environment variable PORT)" when the bad value was not on the command line but came through the
+     * option's default from the variable its description names: otherwise the user looks for a flag they never gave.
+     */
+    private static String fromEnvironment(CommandLine.ParameterException e, String[] args) {
+        if (!(e.getArgSpec() instanceof CommandLine.Model.OptionSpec option)) return "";
+        for (String name : option.names()) {
+            for (String a : args) if (a.equals(name) || a.startsWith(name + "=")) return "";
+        }
+        java.util.regex.Matcher m = ENV_NAME.matcher(String.join(" ", option.description()));
+        return m.find() ? " (from the environment variable " + m.group(1) + ")" : "";
     }
 
     private static int callFailed(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {

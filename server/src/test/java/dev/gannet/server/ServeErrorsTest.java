@@ -34,13 +34,14 @@ class ServeErrorsTest {
     record Outcome(int exit, String stdout, String stderr) {
     }
 
-    static Outcome gannet(List<String> args) throws Exception {
+    static Outcome gannet(List<String> args, String... env) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Gannet.class.getName()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("GANNET_DEBUG");
+        for (int i = 0; i < env.length; i += 2) pb.environment().put(env[i], env[i + 1]);
         Process p = pb.start();
         p.getOutputStream().close();
         var err = p.getErrorStream();
@@ -141,6 +142,16 @@ class ServeErrorsTest {
             Outcome o = gannet(List.of("serve", "--host", "127.0.0.1", "--port", Integer.toString(port), "--threads", "1"));
             assertOneLine(o, 1, "gannet: port " + port + " is in use; stop what holds it or choose another with --port");
         }
+    }
+
+    /** A bad value from the environment names the variable, since no flag was given. */
+    @Test
+    void aBadValueFromTheEnvironmentNamesTheVariable() throws Exception {
+        assertOneLine(gannet(List.of("serve"), "PORT", "99999"), 2,
+                "--port: 99999 is out of range; give 1 to 65535 (0 for any free port) (from the environment variable PORT)");
+        assertOneLine(gannet(List.of("serve", "--engine", "nio"), "GANNET_ENGINE", "bogus", "GANNET_SHUTDOWN_TIMEOUT", "1h"), 2,
+                "--shutdown-timeout: '1h' is not a duration; give a whole number with ms, s or m, e.g. 500ms, 30s or 2m "
+                        + "(from the environment variable GANNET_SHUTDOWN_TIMEOUT)");
     }
 
     @Test
