@@ -7,6 +7,8 @@ import java.nio.channels.UnresolvedAddressException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Every error of the command line becomes one line on stderr that says what is wrong and what to do, with exit code
@@ -63,7 +65,7 @@ final class CliErrors {
                 Arrays.asList(args).contains("--debug") || envDebug(), cmd.getErr());
     }
 
-    private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("\\(env ([A-Z_]+)\\)");
+    private static final Pattern ENV_NAME = Pattern.compile("\\(env ([A-Z_]+)\\)");
 
     /**
      * " (from the environment variable PORT)" when the bad value was not on the command line but came through the
@@ -74,7 +76,7 @@ final class CliErrors {
         for (String name : option.names()) {
             for (String a : args) if (a.equals(name) || a.startsWith(name + "=")) return "";
         }
-        java.util.regex.Matcher m = ENV_NAME.matcher(String.join(" ", option.description()));
+        Matcher m = ENV_NAME.matcher(String.join(" ", option.description()));
         return m.find() ? " (from the environment variable " + m.group(1) + ")" : "";
     }
 
@@ -138,12 +140,12 @@ final class CliErrors {
         return "true".equalsIgnoreCase(System.getenv("GANNET_DEBUG"));
     }
 
-    private static final java.util.regex.Pattern INVALID_VALUE =
-            java.util.regex.Pattern.compile("Invalid value for option '([^']+)': (.*)", java.util.regex.Pattern.DOTALL);
+    private static final Pattern INVALID_VALUE =
+            Pattern.compile("Invalid value for option '([^']+)': (.*)", Pattern.DOTALL);
 
     /** "--port: 'abc' is not a port" rather than picocli's "Invalid value for option '--port': 'abc' is not a port". */
     private static String flagFirst(String message) {
-        java.util.regex.Matcher m = INVALID_VALUE.matcher(String.valueOf(message));
+        Matcher m = INVALID_VALUE.matcher(String.valueOf(message));
         return m.matches() ? m.group(1) + ": " + m.group(2) : lowerFirst(message);
     }
 
