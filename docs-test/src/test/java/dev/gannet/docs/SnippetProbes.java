@@ -104,13 +104,13 @@ final class SnippetProbes {
     static void framed(int port) throws Exception {
         try (Socket s = connect(port)) {
             OutputStream out = s.getOutputStream();
-            out.write(new byte[] {0, 0, 0, 11, 'h', 'e', 'l'});
+            out.write(new byte[] {0, 0, 0, 12, 'h', 'e', 'l'});
             out.flush();
             Thread.sleep(50);
             out.write("lo gannet".getBytes(StandardCharsets.US_ASCII));
             DataInputStream in = new DataInputStream(s.getInputStream());
-            assertThat(in.readInt()).isEqualTo(11);
-            assertThat(new String(in.readNBytes(11), StandardCharsets.US_ASCII)).isEqualTo("HELLO GANNET");
+            assertThat(in.readInt()).isEqualTo(12);
+            assertThat(new String(in.readNBytes(12), StandardCharsets.US_ASCII)).isEqualTo("HELLO GANNET");
         }
     }
 
