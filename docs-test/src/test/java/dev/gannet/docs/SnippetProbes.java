@@ -80,13 +80,16 @@ final class SnippetProbes {
         assertThat(sse.statusCode()).isEqualTo(200);
         assertThat(sse.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
         try (Stream<String> lines = sse.body()) {
-            Iterator<String> it = lines.iterator();
-            String event = it.next();
-            while (event.isEmpty() || event.startsWith(":")) event = it.next();
-            assertThat(event).isEqualTo("event: time");
-            String data = it.next();
-            assertThat(data).startsWith("data: ");
-            Instant sent = Instant.parse(data.substring("data: ".length()));
+            // The body has no read timeout of its own: a stream that never sends must not hang the build.
+            String[] event = CompletableFuture.supplyAsync(() -> {
+                Iterator<String> it = lines.iterator();
+                String name = it.next();
+                while (name.isEmpty() || name.startsWith(":")) name = it.next();   // blank lines, heartbeat comments
+                return new String[] {name, it.next()};
+            }).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(event[0]).isEqualTo("event: time");
+            assertThat(event[1]).startsWith("data: ");
+            Instant sent = Instant.parse(event[1].substring("data: ".length()));
             assertThat(Duration.between(sent, Instant.now()).abs()).isLessThan(Duration.ofMinutes(1));
         }
     }
