@@ -452,6 +452,10 @@ public final class Gateway implements AutoCloseable {
         return true;
     }
 
+    public String status() {
+        return stats();
+    }
+
     /** One line of counters, for the log and tests. */
     public String stats() {
         return "routed=" + routed.sum() + " replies=" + replies.sum() + " queued=" + queued.sum() + " recovered="
