@@ -242,6 +242,7 @@ public final class LoadDriver {
                 .backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).connectTimeout(Duration.ofSeconds(5))
                 .tickInterval(Duration.ofMillis(100)).tls(config.tls()).build();
         InetSocketAddress remote = new InetSocketAddress(config.host(), config.port());
+        probe(remote);
         List<Member> members = config.members();
         int n = members.size();
         List<TcpClient> clients = new ArrayList<>();
@@ -267,6 +268,26 @@ public final class LoadDriver {
                 if (c != null) c.execute(() -> d.session.logout(0, "load done"));
             }
             for (TcpClient c : clients) c.close();
+        }
+    }
+
+    /**
+     * One plain connection first, so that a gateway that is not there is said at once ("connection refused"),
+     * instead of the reconnecting sessions retrying quietly until the logon timeout.
+     */
+    private void probe(InetSocketAddress remote) throws IOException {
+        String where = config.host() + ":" + config.port();
+        if (remote.isUnresolved()) throw new IOException("cannot connect to " + where + ": unknown host");
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(remote, (int) Math.min(Integer.MAX_VALUE, config.logonTimeout().toMillis()));
+        } catch (java.net.ConnectException e) {
+            throw new IOException("cannot connect to " + where + ": connection refused (is the gateway running there?"
+                    + " see --host and --port)", e);
+        } catch (java.net.SocketTimeoutException e) {
+            throw new IOException("cannot connect to " + where + ": no answer within "
+                    + config.logonTimeout().toMillis() + " ms", e);
+        } catch (IOException e) {
+            throw new IOException("cannot connect to " + where + ": " + e.getMessage(), e);
         }
     }
 
@@ -558,32 +579,32 @@ public final class LoadDriver {
 
     // ---- command line ------------------------------------------------------------------------------------------
 
-    private static final String USAGE = "usage: load-driver --port P [--host H] [--sessions N --member-prefix M"
-            + " --credential C | --members m1:c1[:sid],m2:c2[:sid]] [--first-session-id K] [--rate R/s (0 = max)]"
-            + " [--window W] [--duration S] [--warmup S] [--destination D] [--engine E] [--heartbeat-ms MS]"
-            + " [--drain S] [--account A] [--symbol S] [--tls [--tls-trust PEM | --tls-insecure]] [--quiet]";
+    public static final String HELP = """
+            usage: gannet fep load --port P [options]
+              The latency load driver: logs members on to a gateway, sends NewOrders and measures the round trip.
+              --host H                 the gateway's host (default 127.0.0.1)
+              --port P                 the gateway's port (required)
+              --sessions N             member sessions (default 1), named <prefix>1..N, session ids from
+              --member-prefix M          --first-session-id K (default 1), all with --credential C
+              --credential C
+              --members m1:c1[:sid],.. the members instead, each with its credential (and session id)
+              --rate R                 orders a second, all sessions (0: as fast as the window allows)
+              --window W               orders outstanding per session at rate 0
+              --duration S, --warmup S seconds measured, and unmeasured before that
+              --drain S                seconds to wait for the answers outstanding at the end
+              --destination D          the institution code orders go to (default 1)
+              --account A, --symbol S  the orders' account and symbol
+              --heartbeat-ms MS        the heartbeat interval declared in Logon
+              --engine E               nio, vthread, ...
+              --tls [--tls-trust PEM | --tls-insecure]
+              --quiet                  no progress lines
+              --debug                  stack traces with errors
+            Exit status: 0 when every order was answered, 1 when some were not or the gateway could not be reached,
+            2 for a usage error.
+            """;
 
-    public static void main(String[] args) {
-        Config config;
-        try {
-            config = parse(args);
-        } catch (RuntimeException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
-        try {
-            Result r = new LoadDriver(config).run();
-            System.out.println(r.report());
-            System.exit(r.sent() == r.acked() + r.rejects() ? 0 : 1);
-        } catch (Exception e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(1);
-        }
-    }
-
-    static Config parse(String[] args) {
+    /** The options to a configuration; an IllegalArgumentException names the option that is wrong. */
+    public static Config parse(String[] args) {
         Config.Builder b = Config.builder();
         int sessions = 1;
         String prefix = "M", credential = "secret";
@@ -594,34 +615,38 @@ public final class LoadDriver {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
-                case "-h", "--help" -> throw new IllegalArgumentException("help");
                 case "--tls" -> { tls = true; continue; }
                 case "--tls-insecure" -> { tls = true; insecure = true; continue; }
                 case "--quiet" -> { b.progress(null); continue; }
                 default -> { }
             }
+            if (!a.startsWith("--")) throw new IllegalArgumentException("unexpected argument '" + a + "'");
             if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
             String v = args[++i];
-            switch (a) {
-                case "--host" -> b.host(v);
-                case "--port" -> { b.port(Integer.parseInt(v)); portSet = true; }
-                case "--sessions" -> sessions = Integer.parseInt(v);
-                case "--member-prefix" -> prefix = v;
-                case "--credential" -> credential = v;
-                case "--first-session-id" -> firstSessionId = Long.parseLong(v);
-                case "--members" -> memberList = v;
-                case "--rate" -> b.rate(Integer.parseInt(v));
-                case "--window" -> b.window(Integer.parseInt(v));
-                case "--duration" -> b.duration(seconds(v));
-                case "--warmup" -> b.warmup(seconds(v));
-                case "--destination" -> b.destination(Integer.parseInt(v));
-                case "--engine" -> b.engine(v);
-                case "--heartbeat-ms" -> b.heartbeatMs(Integer.parseInt(v));
-                case "--drain" -> b.drain(seconds(v));
-                case "--account" -> b.account(v);
-                case "--symbol" -> b.symbol(v);
-                case "--tls-trust" -> { tls = true; trust = Path.of(v); }
-                default -> throw new IllegalArgumentException("unknown option " + a);
+            try {
+                switch (a) {
+                    case "--host" -> b.host(v);
+                    case "--port" -> { b.port(Integer.parseInt(v)); portSet = true; }
+                    case "--sessions" -> sessions = Integer.parseInt(v);
+                    case "--member-prefix" -> prefix = v;
+                    case "--credential" -> credential = v;
+                    case "--first-session-id" -> firstSessionId = Long.parseLong(v);
+                    case "--members" -> memberList = v;
+                    case "--rate" -> b.rate(Integer.parseInt(v));
+                    case "--window" -> b.window(Integer.parseInt(v));
+                    case "--duration" -> b.duration(seconds(v));
+                    case "--warmup" -> b.warmup(seconds(v));
+                    case "--destination" -> b.destination(Integer.parseInt(v));
+                    case "--engine" -> b.engine(v);
+                    case "--heartbeat-ms" -> b.heartbeatMs(Integer.parseInt(v));
+                    case "--drain" -> b.drain(seconds(v));
+                    case "--account" -> b.account(v);
+                    case "--symbol" -> b.symbol(v);
+                    case "--tls-trust" -> { tls = true; trust = Path.of(v); }
+                    default -> throw new IllegalArgumentException("unknown option " + a);
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(a + ": expected a number, got '" + v + "'");
             }
         }
         if (!portSet) throw new IllegalArgumentException("--port is required");

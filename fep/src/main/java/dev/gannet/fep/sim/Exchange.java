@@ -66,7 +66,8 @@ import java.util.concurrent.atomic.LongAdder;
  * come back as a gap fill).
  *
  * <p>Faults on command, from tests through the methods here or from a shell through the line-based control port
- * ({@link #command}): {@code drop}, {@code delay <ms>}, {@code skip <n>}, {@code garbage}, {@code reject on|off}.
+ * ({@link #command}): {@code drop}, {@code delay <ms>}, {@code skip <n>}, {@code garbage}, {@code reject on|off},
+ * {@code refuse <REASON>|off}.
  *
  * <p>The reply path allocates nothing; a delayed reply copies its request, and recording order ids
  * ({@link #recordOrders}) boxes them: both are test and fault paths.
@@ -156,6 +157,7 @@ public final class Exchange implements AutoCloseable {
     private volatile boolean recording;
     private volatile long delayNanos;
     private volatile boolean rejectOrders;
+    private volatile int refuseLogons;
     private final Server server;
     private final Server control;
 
@@ -304,8 +306,17 @@ public final class Exchange implements AutoCloseable {
     }
 
     /**
+     * Refuses every Logon with Logout({@code reason}) while non-zero, whatever its credential (0: take logons again).
+     * Sessions logged on already are left alone. For trying a gateway against an institution that will not have it.
+     */
+    public void refuseLogons(int reason) {
+        if (reason < 0 || reason > 0xffff) throw new IllegalArgumentException("reason must be a u16");
+        refuseLogons = reason;
+    }
+
+    /**
      * Runs one control command, as the control port does: {@code drop}, {@code delay <ms>}, {@code skip <n>},
-     * {@code garbage}, {@code reject on|off}, {@code stats}, {@code help}. Completes with one line, {@code ok ...} or
+     * {@code garbage}, {@code reject on|off}, {@code refuse <REASON>|off}, {@code stats}, {@code help}. Completes with one line, {@code ok ...} or
      * {@code error ...}.
      */
     public CompletableFuture<String> command(String line) {
@@ -341,13 +352,22 @@ public final class Exchange implements AutoCloseable {
                     rejectOrders(on);
                     yield CompletableFuture.completedFuture("ok reject " + w[1]);
                 }
+                case "refuse" -> {
+                    arity(w, 2);
+                    int reason = w[1].equals("off") ? 0 : RejectReason.ofConstant(w[1]);
+                    if (reason < 0) throw new IllegalArgumentException("refuse: not a reason: " + w[1]);
+                    refuseLogons(reason);
+                    yield CompletableFuture.completedFuture(reason == 0 ? "ok refuse off"
+                            : "ok refusing logons with " + RejectReason.constant(reason));
+                }
                 case "stats" -> {
                     arity(w, 1);
                     yield CompletableFuture.completedFuture("ok orders=" + ordersReceived() + " sessions="
                             + activeSessions() + " " + counters);
                 }
                 case "help" -> CompletableFuture.completedFuture(
-                        "ok commands: drop | delay <ms> | skip <n> | garbage | reject on|off | stats");
+                        "ok commands: drop | delay <ms> | skip <n> | garbage | reject on|off | refuse <REASON>|off"
+                                + " | stats | quit");
                 default -> throw new IllegalArgumentException("unknown command '" + w[0] + "'");
             };
         } catch (RuntimeException e) {
@@ -361,6 +381,7 @@ public final class Exchange implements AutoCloseable {
             case "delay" -> "delay <ms>";
             case "skip" -> "skip <n>";
             case "reject" -> "reject on|off";
+            case "refuse" -> "refuse <REASON>|off";
             default -> words[0];
         });
     }
@@ -438,6 +459,8 @@ public final class Exchange implements AutoCloseable {
     private final class Listener implements Session.Listener {
         @Override
         public int onLogon(Session session, Frame logon) {
+            int refuse = refuseLogons;
+            if (refuse != 0) return refuse;
             Peer p = session.attachment();
             String member = logon.ascii(MsgType.Logon.MEMBER_ID, MsgType.Logon.MEMBER_ID_LENGTH);
             byte[] want = credentials.get(member);
@@ -662,69 +685,6 @@ public final class Exchange implements AutoCloseable {
         } finally {
             server.close();
         }
-    }
-
-    // ---- command line ------------------------------------------------------------------------------------------
-
-    private static final String USAGE = "usage: exchange [--host H] [--port P] [--engine nio|vthread|auto|...]"
-            + " [--threads N] [--control-port P] [--source CODE] [--fill-ratio 0..1] [--market-price PX]"
-            + " [--transfer-limit AMOUNT] [--members m1:cred1,m2:cred2] [--tls]";
-
-    public static void main(String[] args) throws Exception {
-        Config config;
-        try {
-            config = parse(args);
-        } catch (RuntimeException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
-        Exchange x = new Exchange(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(x::close, "exchange-shutdown"));
-        System.out.println("exchange listening on " + config.host() + ":" + x.port() + " engine " + x.server().engine()
-                + " source " + config.source() + (x.controlPort() >= 0 ? " control port " + x.controlPort() : "")
-                + (config.tls() != null ? " tls" : ""));
-        x.server().terminationFuture().join();
-    }
-
-    static Config parse(String[] args) {
-        Config.Builder b = Config.builder().controlPort(-1);
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("-h") || a.equals("--help")) throw new IllegalArgumentException("help");
-            if (a.equals("--tls")) {
-                b.tls(TlsConfig.selfSigned("localhost"));
-                continue;
-            }
-            if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
-            String v = args[++i];
-            switch (a) {
-                case "--host" -> b.host(v);
-                case "--port" -> b.port(Integer.parseInt(v));
-                case "--engine" -> b.engine(v);
-                case "--threads" -> b.threads(Integer.parseInt(v));
-                case "--control-port" -> b.controlPort(Integer.parseInt(v));
-                case "--source" -> b.source(Integer.parseInt(v));
-                case "--fill-ratio" -> b.fillRatio(Double.parseDouble(v));
-                case "--market-price" -> b.marketPrice(Long.parseLong(v));
-                case "--transfer-limit" -> b.transferLimit(Long.parseLong(v));
-                case "--members" -> b.members(pairs(v));
-                default -> throw new IllegalArgumentException("unknown option " + a);
-            }
-        }
-        return b.build();
-    }
-
-    /** {@code m1:secret1,m2:secret2} to a map. */
-    static Map<String, String> pairs(String v) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String p : v.split(",")) {
-            int colon = p.indexOf(':');
-            if (colon <= 0) throw new IllegalArgumentException("member '" + p + "' is not id:credential");
-            m.put(p.substring(0, colon), p.substring(colon + 1));
-        }
-        return m;
     }
 
     @Override

@@ -77,7 +77,7 @@ class UpstreamRefusalTest {
                 .queueTimeout(Duration.ofMillis(700)).build()).start();
         closing.add(gateway);
         await(() -> gateway.status().contains("refused"), "the refusal in the status");
-        assertThat(gateway.status()).contains("exchange").contains("SEQUENCE_TOO_LOW").contains("backing off");
+        assertThat(gateway.status()).contains("exchange").contains("SEQUENCE_TOO_LOW");
 
         TestMember member = new TestMember(gateway.server().localAddress(), "FIRM1", "pw1", 1);
         closing.add(member);
