@@ -534,9 +534,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
-     * Stops: each logged-on member gets Logout(SHUTTING_DOWN) and each upstream a Logout, both then closed once
-     * written (the transport bounds how long a close may wait to flush); then the server stops (gracefully) and the
-     * journals close. A Logon that arrives meanwhile is refused with SHUTTING_DOWN.
+     * Stops: each logged-on member gets Logout(SHUTTING_DOWN), its connection then closed once that is written (the
+     * transport bounds how long a close may wait to flush); the upstream connections close; then the server stops
+     * (gracefully) and the journals close. A Logon that arrives meanwhile is refused with SHUTTING_DOWN. Upstreams
+     * get no Logout: their journals end with the last frame exchanged, as after a crash, which restart recovery
+     * is built for.
      */
     @Override
     public synchronized void close() {
@@ -576,9 +578,6 @@ public final class Gateway implements AutoCloseable {
                 for (Member m : members) {
                     Session s = m == null ? null : m.current;
                     if (s != null && s.isActive()) s.logout(RejectReason.SHUTTING_DOWN, "gateway shutting down");
-                }
-                for (Upstream u : upstreams) {
-                    if (u != null && u.session.isActive()) u.session.logout(0, "gateway shutting down");
                 }
             } finally {
                 done.complete(null);
