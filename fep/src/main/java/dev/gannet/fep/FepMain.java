@@ -3,6 +3,7 @@ package dev.gannet.fep;
 import dev.gannet.fep.gateway.Gateway;
 import dev.gannet.fep.gateway.GatewayConfig;
 import dev.gannet.fep.load.LoadDriver;
+import dev.gannet.fep.load.LoadOptions;
 import dev.gannet.fep.sim.ExchangeMain;
 
 import java.io.IOException;
@@ -77,7 +78,7 @@ public final class FepMain {
         switch (name) {
             case "gateway" -> { help = GATEWAY_HELP; command = FepMain::gateway; }
             case "exchange" -> { help = ExchangeMain.HELP; command = a -> { var c = ExchangeMain.parse(a); return () -> ExchangeMain.run(c); }; }
-            case "load" -> { help = LoadDriver.HELP; command = FepMain::load; }
+            case "load" -> { help = LoadOptions.HELP; command = FepMain::load; }
             default -> {
                 System.err.println("gannet fep: unknown command '" + name + "' (gateway, exchange or load; see gannet fep --help)");
                 return 2;
@@ -191,7 +192,7 @@ public final class FepMain {
     }
 
     private static Callable<Integer> load(String[] args) {
-        LoadDriver.Config config = LoadDriver.parse(args);
+        LoadDriver.Config config = LoadOptions.parse(args);
         return () -> {
             LoadDriver.Result r = new LoadDriver(config).run();
             System.out.println(r.report());

@@ -27,10 +27,9 @@ public final class Session {
     public enum State { DISCONNECTED, AWAIT_LOGON, LOGON_SENT, ACTIVE, CLOSING }
 
     /**
-     * The least time a connection has to complete its logon, from the moment it opened (an initiator's own
-     * heartbeat interval when that is longer). Counted from the connection, not from the last byte: a peer that
-     * trickles bytes without ever completing a Logon is still cut off. It then gets Logout(HEARTBEAT_TIMEOUT,
-     * "logon timeout").
+     * The time a connection has to complete its logon, from when it opened, not from the last byte: a peer that
+     * trickles bytes is still cut off, with Logout(HEARTBEAT_TIMEOUT, "logon timeout"). An initiator whose own
+     * heartbeat interval is longer waits that long.
      */
     public static final long LOGON_TIMEOUT_MILLIS = 5_000;
 
@@ -83,19 +82,11 @@ public final class Session {
     private long awaitingReplayUntil;
     /** The largest request correlation id accepted: a member's, unless this is an institution's side. */
     private long maxRequestId = Validator.MAX_CLIENT_ID;
-    private long lastReceived;
-    private long lastSent;
-    private long attachedAt;
-    /** The text of the Logout the peer sent on this connection, or null. */
+    private long lastReceived, lastSent, attachedAt;
     private String peerLogoutText;
-    private long testRequestSent;
-    private long testRequestId;
+    private long testRequestSent, testRequestId;
     private int closeReason;
-    // The throttle: a token bucket kept in nanoseconds of credit.
-    private long throttleCostNanos;
-    private long throttleCapacityNanos;
-    private long throttleCredit;
-    private long throttleUpdated;
+    private final TokenBucket throttle = new TokenBucket();
     private Object attachment;
     private boolean recordAfterDelivery;
     /** Frames already read stay unhandled in the transport's buffer until {@link #releaseInput}. */
@@ -149,13 +140,7 @@ public final class Session {
 
     /** At most {@code perSecond} application messages a second (bursts of a tenth of that); 0: no throttle. */
     public Session throttle(int perSecond) {
-        if (perSecond <= 0) {
-            throttleCostNanos = 0;
-        } else {
-            throttleCostNanos = 1_000_000_000L / perSecond;
-            throttleCapacityNanos = throttleCostNanos * Math.max(1, perSecond / 10);
-            throttleCredit = throttleCapacityNanos;
-        }
+        throttle.set(perSecond, perSecond / 10);
         return this;
     }
 
@@ -432,7 +417,7 @@ public final class Session {
             }
             default -> {
                 if (!recordAfterDelivery) store.received(seq, in);
-                if (throttled(now)) {
+                if (!throttle.take(now)) {
                     if (recordAfterDelivery) store.received(seq, in);
                     counters.rejected(RejectReason.THROTTLED);
                     reject(seq, type, RejectReason.THROTTLED);
@@ -569,15 +554,6 @@ public final class Session {
         b.clear();
     }
 
-    private boolean throttled(long now) {
-        if (throttleCostNanos == 0) return false;
-        throttleCredit = Math.min(throttleCapacityNanos, throttleCredit + (now - throttleUpdated));
-        throttleUpdated = now;
-        if (throttleCredit < throttleCostNanos) return true;
-        throttleCredit -= throttleCostNanos;
-        return false;
-    }
-
     /** Sends a Reject for the frame numbered {@code refSeq} of {@code refType}. */
     public void reject(long refSeq, int refType, int reason) {
         if (store == null) return;
@@ -592,10 +568,7 @@ public final class Session {
         disconnect(reason, frameRead, RejectReason.name(reason));
     }
 
-    /**
-     * Ends the connection for {@code reason} with {@code text}; {@code frameRead}: {@code in} holds the whole frame
-     * that caused it, so its header can be answered.
-     */
+    /** Ends the connection for {@code reason}; {@code frameRead}: {@code in} holds the whole frame that caused it. */
     private void disconnect(int reason, boolean frameRead, String text) {
         if (connection == null) return;
         counters.disconnects.increment();

@@ -15,9 +15,7 @@ import dev.gannet.fep.wire.MsgType.NewOrder;
 import dev.gannet.fep.wire.MsgType.TransferResult;
 import dev.gannet.fep.wire.RejectReason;
 import dev.gannet.tls.TlsConfig;
-import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
-import dev.gannet.transport.Handler;
 import dev.gannet.transport.Server;
 import dev.gannet.transport.ServerConfig;
 import dev.gannet.transport.TcpServer;
@@ -30,7 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -175,7 +172,7 @@ public final class Exchange implements AutoCloseable {
             try {
                 ctl = TcpServer.start(ServerConfig.builder().host(config.host(), config.controlPort())
                         .engine(config.engine()).threads(1).idleTimeout(Duration.ZERO)
-                        .shutdownTimeout(Duration.ofSeconds(1)).build(), new ControlHandler());
+                        .shutdownTimeout(Duration.ofSeconds(1)).build(), new ExchangeControl.LineHandler(this));
             } catch (IOException | RuntimeException e) {
                 server.close();
                 throw e;
@@ -316,74 +313,11 @@ public final class Exchange implements AutoCloseable {
 
     /**
      * Runs one control command, as the control port does: {@code drop}, {@code delay <ms>}, {@code skip <n>},
-     * {@code garbage}, {@code reject on|off}, {@code refuse <REASON>|off}, {@code stats}, {@code help}. Completes with one line, {@code ok ...} or
-     * {@code error ...}.
+     * {@code garbage}, {@code reject on|off}, {@code refuse <REASON>|off}, {@code stats}, {@code help}. Completes
+     * with one line, {@code ok ...} or {@code error ...}.
      */
     public CompletableFuture<String> command(String line) {
-        String[] w = line.trim().split("\\s+");
-        try {
-            return switch (w[0].toLowerCase(java.util.Locale.ROOT)) {
-                case "drop" -> {
-                    arity(w, 1);
-                    yield drop().thenApply(n -> "ok dropped " + n + " connections");
-                }
-                case "delay" -> {
-                    arity(w, 2);
-                    long ms = Long.parseLong(w[1]);
-                    delay(ms);
-                    yield CompletableFuture.completedFuture(ms == 0 ? "ok no delay" : "ok delay " + ms + " ms");
-                }
-                case "skip" -> {
-                    arity(w, 2);
-                    int n = Integer.parseInt(w[1]);
-                    yield skip(n).thenApply(k -> "ok skipped " + n + " on " + k + " sessions");
-                }
-                case "garbage" -> {
-                    arity(w, 1);
-                    yield garbage().thenApply(n -> "ok garbage on " + n + " connections");
-                }
-                case "reject" -> {
-                    arity(w, 2);
-                    boolean on = switch (w[1]) {
-                        case "on" -> true;
-                        case "off" -> false;
-                        default -> throw new IllegalArgumentException("reject on|off");
-                    };
-                    rejectOrders(on);
-                    yield CompletableFuture.completedFuture("ok reject " + w[1]);
-                }
-                case "refuse" -> {
-                    arity(w, 2);
-                    int reason = w[1].equals("off") ? 0 : RejectReason.ofConstant(w[1]);
-                    if (reason < 0) throw new IllegalArgumentException("refuse: not a reason: " + w[1]);
-                    refuseLogons(reason);
-                    yield CompletableFuture.completedFuture(reason == 0 ? "ok refuse off"
-                            : "ok refusing logons with " + RejectReason.constant(reason));
-                }
-                case "stats" -> {
-                    arity(w, 1);
-                    yield CompletableFuture.completedFuture("ok orders=" + ordersReceived() + " sessions="
-                            + activeSessions() + " " + counters);
-                }
-                case "help" -> CompletableFuture.completedFuture(
-                        "ok commands: drop | delay <ms> | skip <n> | garbage | reject on|off | refuse <REASON>|off"
-                                + " | stats | quit");
-                default -> throw new IllegalArgumentException("unknown command '" + w[0] + "'");
-            };
-        } catch (RuntimeException e) {
-            String why = e instanceof NumberFormatException ? "not a number: " + e.getMessage() : e.getMessage();
-            return CompletableFuture.completedFuture("error " + why);
-        }
-    }
-
-    private static void arity(String[] words, int n) {
-        if (words.length != n) throw new IllegalArgumentException("usage: " + switch (words[0]) {
-            case "delay" -> "delay <ms>";
-            case "skip" -> "skip <n>";
-            case "reject" -> "reject on|off";
-            case "refuse" -> "refuse <REASON>|off";
-            default -> words[0];
-        });
+        return ExchangeControl.command(this, line);
     }
 
     private interface PeerTask {
@@ -641,41 +575,6 @@ public final class Exchange implements AutoCloseable {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
-    }
-
-    // ---- control port ------------------------------------------------------------------------------------------
-
-    /** One command a line; each answered with one line. */
-    private final class ControlHandler implements Handler {
-        @Override
-        public Action onOpen(Connection c) {
-            c.context(new StringBuilder());
-            return Action.KEEP;
-        }
-
-        @Override
-        public Action onData(Connection c, ByteBuffer in) {
-            StringBuilder line = c.context();
-            while (in.hasRemaining()) {
-                char ch = (char) (in.get() & 0xff);
-                if (ch == '\n') {
-                    String cmd = line.toString().strip();
-                    line.setLength(0);
-                    if (cmd.isEmpty()) continue;
-                    if (cmd.equals("quit")) return Action.CLOSE;
-                    command(cmd).whenComplete((r, e) -> {
-                        String answer = e != null ? "error " + e : r;
-                        c.write((answer + "\n").getBytes(StandardCharsets.US_ASCII));
-                    });
-                } else if (line.length() < 1024) {
-                    line.append(ch);
-                } else {
-                    c.write("error line too long\n".getBytes(StandardCharsets.US_ASCII));
-                    return Action.CLOSE;
-                }
-            }
-            return Action.KEEP;
-        }
     }
 
     @Override
