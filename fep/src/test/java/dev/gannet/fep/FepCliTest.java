@@ -127,6 +127,9 @@ class FepCliTest {
         Run r = run("load", "--port", Integer.toString(port), "--duration", "1");
         oneLineError(r, 1);
         assertThat(r.err()).containsIgnoringCase("connection refused").contains("127.0.0.1:" + port);
+        Run debug = run("load", "--port", Integer.toString(port), "--debug");
+        assertThat(debug.exit()).isEqualTo(1);
+        assertThat(debug.err()).as("--debug adds the stack trace").contains("\tat ");
     }
 
     @Test
