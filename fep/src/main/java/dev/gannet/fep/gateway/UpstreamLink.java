@@ -73,10 +73,8 @@ final class UpstreamLink {
 
     /** On the loop: the logon succeeded. */
     void loggedOn() {
-        if (problem != null) {
-            LOG.log(System.Logger.Level.INFO, "upstream " + name + " " + address + ": logged on after " + attempts
-                    + " attempts (last problem: " + problem + ")");
-        }
+        LOG.log(System.Logger.Level.INFO, "upstream " + name + " " + address + ": logged on"
+                + (problem != null ? " after " + attempts + " attempts (last problem: " + problem + ")" : ""));
         attempts = 0;
         problem = null;
         lastLogged = null;
