@@ -148,7 +148,7 @@ public final class FepMain {
         try {
             return GatewayConfig.load(file);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("config file " + file + " not found");
+            throw new IllegalArgumentException("config file " + file + " not found (an annotated sample: fep/gateway.properties)");
         } catch (AccessDeniedException e) {
             throw new IllegalArgumentException("config file " + file + " cannot be read: permission denied");
         } catch (IOException e) {
