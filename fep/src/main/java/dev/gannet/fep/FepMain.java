@@ -121,7 +121,9 @@ public final class FepMain {
         List<String> upstreams = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
-            if (!a.startsWith("-")) throw new IllegalArgumentException("unexpected argument '" + a + "'");
+            if (!List.of("-c", "--config", "--listen", "--upstream").contains(a)) {
+                throw new IllegalArgumentException(a.startsWith("-") ? "unknown option " + a : "unexpected argument '" + a + "'");
+            }
             if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
             String v = args[++i];
             switch (a) {
@@ -148,7 +150,7 @@ public final class FepMain {
         try {
             return GatewayConfig.load(file);
         } catch (NoSuchFileException e) {
-            throw new IllegalArgumentException("config file " + file + " not found (an annotated sample: fep/gateway.properties)");
+            throw new IllegalArgumentException("config file " + file + " not found; an annotated sample is fep/gateway.properties");
         } catch (AccessDeniedException e) {
             throw new IllegalArgumentException("config file " + file + " cannot be read: permission denied");
         } catch (IOException e) {

@@ -91,7 +91,11 @@ class FepCliTest {
 
     @Test
     void usageErrorsAreOneLineAndExitTwo() throws Exception {
-        oneLineError(run("gateway", "--bogus"), 2);
+        Run unknown = run("gateway", "--bogus");
+        oneLineError(unknown, 2);
+        assertThat(unknown.err()).contains("unknown option --bogus");
+        assertThat(run("exchange", "--bogus").err()).contains("unknown option --bogus");
+        assertThat(run("load", "--port", "1", "--bogus").err()).contains("unknown option --bogus");
         oneLineError(run("gateway"), 2);
         oneLineError(run("exchange", "--bogus", "1"), 2);
         Run notANumber = run("exchange", "--port", "x");

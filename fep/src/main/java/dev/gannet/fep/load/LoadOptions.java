@@ -35,6 +35,11 @@ public final class LoadOptions {
             2 for a usage error.
             """;
 
+    private static final java.util.Set<String> VALUED = java.util.Set.of("--host", "--port", "--sessions",
+            "--member-prefix", "--credential", "--first-session-id", "--members", "--rate", "--window", "--duration",
+            "--warmup", "--destination", "--engine", "--heartbeat-ms", "--drain", "--account", "--symbol",
+            "--tls-trust");
+
     /** The options to a configuration; an IllegalArgumentException names the option that is wrong. */
     public static LoadDriver.Config parse(String[] args) {
         LoadDriver.Config.Builder b = LoadDriver.Config.builder();
@@ -52,7 +57,9 @@ public final class LoadOptions {
                 case "--quiet" -> { b.progress(null); continue; }
                 default -> { }
             }
-            if (!a.startsWith("--")) throw new IllegalArgumentException("unexpected argument '" + a + "'");
+            if (!VALUED.contains(a)) {
+                throw new IllegalArgumentException(a.startsWith("-") ? "unknown option " + a : "unexpected argument '" + a + "'");
+            }
             if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
             String v = args[++i];
             try {

@@ -29,6 +29,9 @@ public final class ExchangeMain {
               --debug                stack traces with errors
             """;
 
+    private static final java.util.Set<String> VALUED = java.util.Set.of("--host", "--port", "--engine", "--threads",
+            "--control-port", "--source", "--fill-ratio", "--market-price", "--transfer-limit", "--members");
+
     /** The options to a configuration; an IllegalArgumentException names the option that is wrong. */
     public static Exchange.Config parse(String[] args) {
         Exchange.Config.Builder b = Exchange.Config.builder().controlPort(-1);
@@ -38,7 +41,9 @@ public final class ExchangeMain {
                 b.tls(TlsConfig.selfSigned("localhost"));
                 continue;
             }
-            if (!a.startsWith("--")) throw new IllegalArgumentException("unexpected argument '" + a + "'");
+            if (!VALUED.contains(a)) {
+                throw new IllegalArgumentException(a.startsWith("-") ? "unknown option " + a : "unexpected argument '" + a + "'");
+            }
             if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
             String v = args[++i];
             try {
