@@ -21,7 +21,6 @@ import dev.gannet.transport.ServerConfig;
 import dev.gannet.transport.TcpServer;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
