@@ -65,7 +65,22 @@ abstract class WebSocketKeepAliveSuite {
                 .closeTimeout(Duration.ofSeconds(1)).build();
         WebSocketConfig noPings = WebSocketConfig.builder().pingInterval(Duration.ZERO)
                 .closeTimeout(Duration.ofSeconds(1)).build();
-        app.ws("/echo", echo).ws("/pings", pings, echo).ws("/quiet", noPings, echo);
+        // A close timeout far beyond the test's reads: a slow consumer must not wait for it.
+        WebSocketConfig tight = WebSocketConfig.builder().compression(false).maxQueuedBytes(64 * 1024)
+                .closeTimeout(Duration.ofSeconds(60)).build();
+        app.ws("/echo", echo).ws("/pings", pings, echo).ws("/quiet", noPings, echo)
+                .ws("/flood", tight, new WebSocketHandler() {
+                    @Override
+                    public void onText(WebSocket ws, String text) {
+                        String kb = "x".repeat(1024);
+                        for (int i = 0; i < 20_000 && ws.isOpen(); i++) ws.send(kb);
+                    }
+
+                    @Override
+                    public void onClose(WebSocket ws, int code, String reason) {
+                        closes.add(ws.path() + " " + code);
+                    }
+                });
         server = app.start();
         port = server.port();
     }
@@ -171,6 +186,19 @@ abstract class WebSocketKeepAliveSuite {
             assertEndsWithFinNotReset(ws);
         }
         assertThat(closes.poll(5, TimeUnit.SECONDS)).isEqualTo("/quiet 1001");
+    }
+
+    @Test
+    void aSlowConsumerIsHandedToTheTransportsCloseAtOnce() throws Exception {
+        try (RawWs ws = RawWs.open(port, "/flood", "")) {
+            ws.socket.setReceiveBufferSize(4096);
+            ws.text("go");
+            assertThat(closes.poll(10, TimeUnit.SECONDS)).isEqualTo("/flood 1008");
+            // Reading now: what was queued, then the 1008, then the end, without our close frame in answer and
+            // without the minute of close timeout the endpoint is configured with.
+            assertThat(ws.readCloseCode()).isEqualTo(CloseCodes.POLICY_VIOLATION);
+            assertEndsWithFinNotReset(ws);
+        }
     }
 
     @Test
