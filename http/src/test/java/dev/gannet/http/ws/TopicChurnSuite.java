@@ -19,7 +19,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -103,6 +102,8 @@ abstract class TopicChurnSuite {
                         // Runs inside the room's delivery (the send that overflowed this socket's queue): take other
                         // members out, and bring one in, right here.
                         if (code == CloseCodes.POLICY_VIOLATION) slowClosed.incrementAndGet();
+                        // A publish from inside the delivery, as a chat's "left" line.
+                        room.publish("left " + ws.id());
                         WebSocket v = victims.poll();
                         if (v != null) room.unsubscribe(v);
                         WebSocket w = victims.poll();
@@ -153,8 +154,12 @@ abstract class TopicChurnSuite {
             clients.addAll(discarders);
             await(() -> opened.get() == 25 && room.localSubscribers() == 21, "every member joined");
 
-            List<Future<List<String>>> heard = new ArrayList<>();
-            for (RawWs r : readers) heard.add(pool.submit(() -> readAll(r)));
+            List<List<String>> heard = new ArrayList<>();
+            for (RawWs r : readers) {
+                List<String> got = new CopyOnWriteArrayList<>();
+                heard.add(got);
+                pool.submit(() -> readAll(r, got));
+            }
             for (RawWs d : discarders) pool.submit(() -> discard(d));
 
             AtomicBoolean flooding = new AtomicBoolean(true);
@@ -180,13 +185,14 @@ abstract class TopicChurnSuite {
             flooding.set(false);
             assertThat(churnDone.await(10, TimeUnit.SECONDS)).isTrue();
 
-            // No publish after the last: everything must arrive all the same.
-            for (Future<List<String>> f : heard) {
-                List<String> got = f.get(60, TimeUnit.SECONDS);
-                assertThat(got).hasSize(MESSAGES);
-                for (int i = 0; i < MESSAGES; i++) {
-                    assertThat(got.get(i)).as("message %d", i).isEqualTo("m" + i);
-                }
+            // No publish after the last: everything must arrive all the same, the flood and a "left" line for
+            // each slow member, each reader's flood in order.
+            await(() -> slowClosed.get() > 0, "slow members closed during the flood");
+            for (List<String> got : heard) {
+                await(() -> got.stream().filter(m -> m.startsWith("m")).count() == MESSAGES
+                        && got.stream().filter(m -> m.startsWith("left")).count() == slowClosed.get(), "every message");
+                List<String> flood = got.stream().filter(m -> m.startsWith("m")).toList();
+                for (int i = 0; i < MESSAGES; i++) assertThat(flood.get(i)).as("message %d", i).isEqualTo("m" + i);
             }
             assertThat(slowClosed.get()).as("slow members closed during the flood").isGreaterThan(0);
             assertThat(failures).as("nothing thrown on any loop").extracting(TopicChurnSuite::describe).isEmpty();
@@ -204,17 +210,19 @@ abstract class TopicChurnSuite {
         return r.getMessage() + ": " + r.getThrown();
     }
 
-    /** A reader's messages, up to the last one published: the first word of each. */
-    private static List<String> readAll(RawWs r) throws IOException {
-        List<String> got = new ArrayList<>(MESSAGES);
-        r.socket.setSoTimeout(30_000);
-        while (got.size() < MESSAGES) {
-            RawWs.Frame f = r.read();
-            if (f.opcode() == 8) break;
-            String t = f.text();
-            got.add(t.substring(0, t.indexOf(' ')));
+    /** A reader's messages until its socket closes: the first word of each. */
+    private static Void readAll(RawWs r, List<String> into) throws IOException {
+        r.socket.setSoTimeout(0);
+        try {
+            while (true) {
+                RawWs.Frame f = r.read();
+                if (f.opcode() == 8) return null;
+                String t = f.text();
+                into.add(t.substring(0, t.indexOf(' ')));
+            }
+        } catch (IOException closedByTheTest) {
+            return null;
         }
-        return got;
     }
 
     private static Void discard(RawWs d) throws IOException {
