@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param slowConsumer     what happens to a send over the queue limit: drop the message, or close with 1008
  * @param pingInterval     send a ping after this long without input, and close with 1001 if the next interval
  *                         brings none; zero (or null) for none. The default, 30 s, is half the server's default idle
- *                         timeout, so a live peer always answers in time
+ *                         timeout, so a live peer always answers in time; keep it well below the server's idle
+ *                         timeout, before which an idle socket is closed with 1001
  * @param closeTimeout     how long to wait for the peer's close frame before closing the connection (default 5 s)
  * @param subprotocols     the subprotocols this endpoint speaks, in order of preference; empty for none
  * @param allowedOrigins   if not empty, a handshake whose Origin is not in the list gets 403 (default empty: any);
