@@ -99,7 +99,9 @@ public final class HttpServer {
 
     /** A WebSocket endpoint: a GET route that upgrades (RFC 6455); other requests to it get 426. */
     public HttpServer ws(String pattern, dev.gannet.http.ws.WebSocketConfig config, dev.gannet.http.ws.WebSocketHandler handler) {
-        return route("GET", pattern, dev.gannet.http.ws.WebSocketRoute.handler(config, handler));
+        // The transport's idle timeout still applies once upgraded: the socket says 1001 before it would reset.
+        return route("GET", pattern,
+                dev.gannet.http.ws.WebSocketRoute.handler(config, handler, this.config.server().idleTimeout()));
     }
 
     /** A server-sent events endpoint with the default settings. */
