@@ -84,8 +84,8 @@ final class DemoRoutes {
         // endpoint's handler is made on its first request (never before the server listens).
         WebSocketConfig echoConfig = WebSocketConfig.builder().build();
         WebSocketConfig chatConfig = WebSocketConfig.builder().maxMessageSize(16 * 1024).build();
-        app.route("GET", "/ws", webSocket(server, echoConfig, live.echo(), req -> true));
-        app.route("GET", "/chat/{room}", webSocket(server, chatConfig, live.chat(),
+        app.route("GET", "/ws", webSocket(app, server, echoConfig, live.echo(), req -> true));
+        app.route("GET", "/chat/{room}", webSocket(app, server, chatConfig, live.chat(),
                 req -> ROOM.matcher(req.pathParam("room")).matches()));
 
         // Heartbeats are moot with an event every second; a client too slow for that misses ticks rather than queueing them.
@@ -105,10 +105,11 @@ final class DemoRoutes {
      * A WebSocket route whose request is checked first ({@code accept}: 400 before any upgrade, so a bad room never
      * becomes a socket) and whose Origin allow-list lists the server's own origins.
      */
-    private static HttpHandler webSocket(AtomicReference<Server> server, WebSocketConfig config,
+    private static HttpHandler webSocket(HttpServer app, AtomicReference<Server> server, WebSocketConfig config,
                                          WebSocketHandler handler, java.util.function.Predicate<Request> accept) {
         Supplier<HttpHandler> upgrade = lazily(() -> WebSocketRoute.handler(
-                config.toBuilder().allowedOrigins(ownOrigins(server.get())).build(), handler));
+                config.toBuilder().allowedOrigins(ownOrigins(server.get())).build(), handler,
+                app.config().server().idleTimeout()));
         return (req, res) -> {
             if (!accept.test(req)) {
                 res.status(400).text("Bad Request: a room name is 1 to 64 letters, digits, '-' or '_'\n");
