@@ -16,7 +16,6 @@ import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLEngineResult.Status;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLProtocolException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -41,16 +40,7 @@ public final class TlsConnection implements Connection {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** The most plaintext one TLS record carries (RFC 8446 5.1). */
     static final int MAX_RECORD_PLAINTEXT = 16 * 1024;
-    /**
-     * The most records carrying no application data a peer may send after the handshake: TLS 1.3 KeyUpdates (and,
-     * to a client, NewSessionTickets), empty records, warning alerts. Each costs a key derivation or a decryption
-     * and gives nothing back, so without a bound one connection can keep a loop busy; an honest peer sends a
-     * KeyUpdate every few hundred gigabytes at most.
-     */
-    static final int MAX_RECORDS_WITHOUT_DATA = 256;
     private static final System.Logger LOG = System.getLogger(TlsConnection.class.getName());
-    private static final byte CHANGE_CIPHER_SPEC = 20;
-    private static final byte HANDSHAKE = 22;
 
     private final Connection raw;
     private final SSLEngine engine;
@@ -75,9 +65,7 @@ public final class TlsConnection implements Connection {
 
     private Cancellable handshakeTimer;
     private boolean handshakeDone;
-    // A TLS 1.2 server once its first handshake is done: a handshake record from the client now is a renegotiation.
-    private boolean refuseRenegotiation;
-    private int recordsWithoutData; // after the handshake; bounded by MAX_RECORDS_WITHOUT_DATA
+    private PostHandshakeGuard guard; // once the first handshake is done
     private boolean opened;          // the handler's onOpen ran
     private boolean inboundClosed;   // the peer's close_notify arrived
     private boolean endOfInputSeen;  // the handler was told about it
@@ -214,12 +202,12 @@ public final class TlsConnection implements Connection {
             return Action.KEEP;
         }
         while (in.hasRemaining() && !inboundClosed && !closeRequested && !tasks.running()) {
-            if (refuseRenegotiation) refuseHandshakeRecord(in.get(in.position()));
+            if (guard != null) guard.beforeUnwrap(in);
             if (appIn == null) appIn = BufferCache.take(engine.getSession().getApplicationBufferSize());
             SSLEngineResult r = engine.unwrap(in, appIn);
             if (r.bytesProduced() > 0) undelivered = true;
             Status status = r.getStatus();
-            if (handshakeDone && status == Status.OK && r.bytesConsumed() > 0 && r.bytesProduced() == 0) countRecordWithoutData();
+            if (guard != null) guard.afterUnwrap(r);
             if (status == Status.BUFFER_UNDERFLOW) break; // a partial record: the transport keeps it for us
             if (status == Status.BUFFER_OVERFLOW) {
                 Action a = deliver();
@@ -248,25 +236,6 @@ public final class TlsConnection implements Connection {
         if (endOfInputSeen) return Action.KEEP;
         endOfInputSeen = true;
         return handler.onEndOfInput(this);
-    }
-
-    /**
-     * Client-initiated renegotiation is refused, as nginx and Go do: each one is a full handshake the client makes
-     * the server pay for (a signature and a key agreement) on a connection it already has. The record type is in
-     * the clear on TLS 1.2, so the ClientHello is refused before the engine spends anything on it. The engine cannot
-     * send a no_renegotiation alert of our choosing; failing sends close_notify, then the connection closes.
-     */
-    private static void refuseHandshakeRecord(byte contentType) throws SSLException {
-        if (contentType == HANDSHAKE || contentType == CHANGE_CIPHER_SPEC) {
-            throw new SSLProtocolException("client-initiated TLS renegotiation refused");
-        }
-    }
-
-    private void countRecordWithoutData() throws SSLException {
-        if (++recordsWithoutData > MAX_RECORDS_WITHOUT_DATA) {
-            throw new SSLProtocolException("more than " + MAX_RECORDS_WITHOUT_DATA
-                    + " records without application data after the handshake (KeyUpdate or empty records)");
-        }
     }
 
     /** Shows the handler the decrypted bytes; what it leaves is kept for the next call, as the transport does. */
@@ -337,7 +306,7 @@ public final class TlsConnection implements Connection {
 
     private Action handshakeFinished() {
         handshakeDone = true;
-        refuseRenegotiation = !engine.getUseClientMode() && "TLSv1.2".equals(engine.getSession().getProtocol());
+        guard = new PostHandshakeGuard(engine);
         if (handshakeTimer != null) handshakeTimer.cancel();
         String alpn = engine.getApplicationProtocol();
         applicationProtocol = alpn == null || alpn.isEmpty() ? null : alpn;

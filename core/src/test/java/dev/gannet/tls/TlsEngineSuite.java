@@ -151,7 +151,7 @@ abstract class TlsEngineSuite {
             for (int i = 0; i < 20; i++) tls.startHandshake();
             assertThat(roundTrip(tls, "fresh keys")).isEqualTo("fresh keys");
             String answer = "";
-            for (int i = 0; i < TlsConnection.MAX_RECORDS_WITHOUT_DATA + 10 && answer != null; i++) {
+            for (int i = 0; i < PostHandshakeGuard.MAX_RECORDS_WITHOUT_DATA + 10 && answer != null; i++) {
                 try {
                     tls.startHandshake();
                 } catch (IOException closed) {
