@@ -140,10 +140,13 @@ public final class HttpServer {
             Route route = (Route) r[2];
             b.add((String) r[0], (String) r[1], new Route(route.pattern(), wrap(route.handler()), route.blocking(), id++));
         }
-        Route notFound = new Route("", wrap((req, res) -> res.status(404).text("Not Found")), false, id++);
+        Router<Route> router = b.build();
+        Route notFound = new Route("", wrap((req, res) -> {
+            if (!DirectoryRedirect.answer(router, req, res)) res.status(404).text("Not Found");
+        }), false, id++);
         Route notAllowed = new Route("", wrap((req, res) -> res.status(405).header("Allow", req.allow()).text("Method Not Allowed")), false, id++);
         metrics = new HttpMetrics(id);
-        handler = new HttpTransportHandler(config, b.build(), notFound, notAllowed, metrics);
+        handler = new HttpTransportHandler(config, router, notFound, notAllowed, metrics);
         return handler;
     }
 
