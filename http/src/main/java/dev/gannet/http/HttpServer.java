@@ -22,6 +22,13 @@ import java.util.List;
  * {@link HttpConfig#blockingByDefault()}) runs on a virtual thread, for code that blocks.
  */
 public final class HttpServer {
+    /**
+     * The ALPN name this server speaks, selected when a TLS client offers it unless {@code TlsConfig}'s
+     * {@code applicationProtocols} say otherwise (RFC 7301). A client offering only other protocols (h2 alone) is
+     * refused with no_application_protocol; one offering none is served.
+     */
+    public static final String ALPN_HTTP_1_1 = "http/1.1";
+
     private final HttpConfig config;
     private final List<Object[]> routes = new ArrayList<>();
     private final List<Middleware> middleware = new ArrayList<>();
@@ -125,7 +132,9 @@ public final class HttpServer {
     public Server start() throws IOException {
         HttpTransportHandler handler = handler();
         // One tick a second drives the header timeout and the minimum body rate without a timer per request.
-        Server server = TcpServer.start(config.server().toBuilder().tickInterval(java.time.Duration.ofSeconds(1)).build(), handler);
+        var tls = config.server().tls();
+        Server server = TcpServer.start(config.server().toBuilder().tickInterval(java.time.Duration.ofSeconds(1))
+                .tls(tls == null ? null : tls.withDefaultApplicationProtocols(ALPN_HTTP_1_1)).build(), handler);
         handler.server(server);
         return server;
     }
