@@ -164,13 +164,13 @@ public final class TlsConnection implements Connection {
         ArrayDeque<Object> dropped = backlog;
         backlog = null;
         enter();
-        // Files still queued are dropped now, whichever way the connection ended: their callbacks close them.
-        if (dropped != null) {
-            for (Object item : dropped) {
-                if (item instanceof FileSend f) completeQuietly(f);
-            }
-        }
         try {
+            // Files still queued are dropped now, whichever way the connection ended: their callbacks close them.
+            if (dropped != null) {
+                for (Object item : dropped) {
+                    if (item instanceof FileSend f) completeQuietly(f);
+                }
+            }
             handler.onClose(this, cause != null ? cause : closeCause); // a raw connection may keep no cause
         } finally {
             exit();
@@ -669,6 +669,7 @@ public final class TlsConnection implements Connection {
         // Queued first, even when it can go at once: a callback made while it is sent (writability, or one that
         // throws) may close the connection, and closed() then finds the file in the backlog and drops it.
         boolean idle = handshakeDone && !hasBacklog() && !wrapping && !tasks.running();
+        if (idle) flushPlain(); // what this callback wrote before (a response head) goes out first, uncopied
         enqueue(f);
         if (idle) drainBacklog();
     }
