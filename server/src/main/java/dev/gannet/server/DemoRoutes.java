@@ -185,12 +185,21 @@ final class DemoRoutes {
     private static String transportMetrics(Server s) {
         if (s == null) return "";
         var t = s.stats();
-        return "# TYPE gannet_connections_open gauge\ngannet_connections_open " + t.open() + "\n"
-                + "# TYPE gannet_connections_accepted_total counter\ngannet_connections_accepted_total " + t.accepted.sum() + "\n"
-                + "# TYPE gannet_connections_rejected_total counter\ngannet_connections_rejected_total " + t.rejected.sum() + "\n"
-                + "# TYPE gannet_connection_errors_total counter\ngannet_connection_errors_total " + t.errors.sum() + "\n"
-                + "# TYPE gannet_bytes_read_total counter\ngannet_bytes_read_total " + t.bytesRead.sum() + "\n"
-                + "# TYPE gannet_bytes_written_total counter\ngannet_bytes_written_total " + t.bytesWritten.sum() + "\n";
+        StringBuilder sb = new StringBuilder(1024);
+        metric(sb, "gannet_connections_open", "gauge", "Connections open now.", t.open());
+        metric(sb, "gannet_connections_accepted_total", "counter", "Connections accepted since the server started.", t.accepted.sum());
+        metric(sb, "gannet_connections_rejected_total", "counter", "Connections refused (over the connection limit) since the server started.", t.rejected.sum());
+        metric(sb, "gannet_connection_errors_total", "counter", "Connections closed by an error since the server started.", t.errors.sum());
+        metric(sb, "gannet_bytes_read_total", "counter", "Bytes read from sockets since the server started.", t.bytesRead.sum());
+        metric(sb, "gannet_bytes_written_total", "counter", "Bytes written to sockets since the server started.", t.bytesWritten.sum());
+        return sb.toString();
+    }
+
+    /** One series with its # HELP and # TYPE lines, which Prometheus's text format expects of every family. */
+    private static void metric(StringBuilder sb, String name, String type, String help, long value) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(' ').append(type).append('\n')
+                .append(name).append(' ').append(value).append('\n');
     }
 
     /** The demo's sockets: the WebSocket echo and chat, and how many of them are open. */
