@@ -23,7 +23,7 @@ class ReadmeLinksTest {
     private static final Pattern OUTSIDE = Pattern.compile("\\.\\./shared|/work/|/root/|/home/\\w+/");
 
     @ParameterizedTest
-    @ValueSource(strings = {"README.md", "docs/benchmarks.md", "CHANGELOG.md"})
+    @ValueSource(strings = {"README.md", "CHANGELOG.md", "docs/benchmarks.md", "docs/io_uring.md", "docs/fep-protocol.md"})
     void linksStayInTheRepository(String document) throws Exception {
         Path root = Readme.repositoryRoot();
         Path file = root.resolve(document);
