@@ -1,10 +1,10 @@
 package dev.gannet.engine.nio;
 
 import dev.gannet.engine.ConnectionGroup;
-import dev.gannet.buffer.CorkableChannel;
 import dev.gannet.buffer.OutboundBuffer;
 import dev.gannet.engine.CloseLog;
 import dev.gannet.engine.ConnectionEvent;
+import dev.gannet.engine.LoopTimer;
 import dev.gannet.engine.SocketSetup;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
@@ -51,6 +51,11 @@ final class NioConnection implements Connection, Poller.Selectable {
     private boolean outputShutdownRequested;
     private boolean flushQueued;
     private boolean closed;
+    /** Closed for the handler, output shut down, input read and discarded until the peer's end or the deadline. */
+    private boolean lingering;
+    private boolean released;
+    /** Ends a close that takes longer than the group's close timeout; armed only when a close has to wait. */
+    private LoopTimer closeTimer;
     /** Why a close that waits for the flush was started, reported to onClose when it completes. */
     private Throwable closeCause;
     /** A handler exception already logged with its stack, so the close does not log it again. */
@@ -67,40 +72,7 @@ final class NioConnection implements Connection, Poller.Selectable {
         this.handler = group.handler;
         this.out = new OutboundBuffer(loop.pool);
         this.fd = loop.io != null ? NativeSocketOptions.fd(channel) : -1;
-        this.sink = fd >= 0 ? new DescriptorSink() : channel;
-    }
-
-    /** The socket's descriptor as a channel for the outbound buffer's gathering writes. */
-    private final class DescriptorSink implements CorkableChannel {
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            return loop.io.write(fd, src);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-            return loop.io.write(fd, srcs, offset, length, false);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length, boolean more) throws IOException {
-            return loop.io.write(fd, srcs, offset, length, more);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) throws IOException {
-            return write(srcs, 0, srcs.length);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return channel.isOpen();
-        }
-
-        @Override
-        public void close() {
-            // The connection closes the channel, which owns the descriptor.
-        }
+        this.sink = fd >= 0 ? new DescriptorSink(loop.io, fd, channel) : channel;
     }
 
     /** Registers with the loop's poller and calls {@link Handler#onOpen}. Runs on the loop. */
@@ -139,6 +111,10 @@ final class NioConnection implements Connection, Poller.Selectable {
 
     @Override
     public void ready(int ops) {
+        if (lingering) {
+            discardInput();
+            return;
+        }
         if ((ops & Poller.WRITE) != 0) flushFromLoop();
         if ((ops & Poller.READ) != 0 && !closed) {
             read();
@@ -160,7 +136,7 @@ final class NioConnection implements Connection, Poller.Selectable {
                     abort(new IOException("more than " + MAX_INBOUND + " bytes of input left unconsumed"));
                     return;
                 }
-                buf = inbound = grow(buf);
+                buf = inbound = loop.pool.grow(buf);
             }
             int n;
             try {
@@ -207,13 +183,6 @@ final class NioConnection implements Connection, Poller.Selectable {
         }
     }
 
-    private ByteBuffer grow(ByteBuffer full) {
-        ByteBuffer bigger = loop.pool.acquire(full.capacity() * 2);
-        bigger.put(full.flip());
-        loop.pool.release(full);
-        return bigger;
-    }
-
     private void endOfInput() {
         inputClosed = true;
         updateInterest();
@@ -250,8 +219,8 @@ final class NioConnection implements Connection, Poller.Selectable {
      */
     private void handlerFailed(Throwable t) {
         if (t instanceof IOException) {
+            // Closing stops the reads; input that follows is discarded by the close's linger, not left to reset.
             closeCause = t;
-            inputClosed = true;
             close();
         } else {
             group.stats.handlerErrors.increment();
@@ -293,7 +262,10 @@ final class NioConnection implements Connection, Poller.Selectable {
             loop.execute(() -> sendFile(file, position, count, onSent));
             return;
         }
-        if (closed || outputShutdownRequested) return;
+        if (closed || outputShutdownRequested) {
+            if (onSent != null) onSent.run();
+            return;
+        }
         out.appendFile(file, position, count, onSent);
         afterAppend();
     }
@@ -335,7 +307,7 @@ final class NioConnection implements Connection, Poller.Selectable {
         }
         if (out.isEmpty()) {
             if (closing) {
-                closeNow(closeCause);
+                flushedForClose();
                 return;
             }
             if (outputShutdownRequested && channel.isConnected()) {
@@ -426,11 +398,62 @@ final class NioConnection implements Connection, Poller.Selectable {
             return;
         }
         if (closed || closing) return;
+        closing = true;
         if (out.isEmpty()) {
-            closeNow(closeCause);
+            flushedForClose();
         } else {
-            closing = true;
+            closeTimer = loop.schedule(this::closeExpired, group.closeNanos);
             updateInterest();
+        }
+    }
+
+    /**
+     * Everything queued went out: close, after a linger when the peer may still send. Closing a socket with unread
+     * input makes the kernel send a reset, which can destroy the response the peer has not read yet; so the output
+     * side is shut down (FIN) and input read and thrown away until the peer ends it too, or the deadline passes.
+     */
+    private void flushedForClose() {
+        if (inputClosed || !channel.isConnected()) {
+            closeNow(closeCause);
+            return;
+        }
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            closeNow(closeCause);
+            return;
+        }
+        lingering = true;
+        if (closeTimer == null) closeTimer = loop.schedule(this::closeExpired, group.closeNanos);
+        closeNow(closeCause);
+        // Level-triggered: input already waiting is reported on the next poll (not read here: a handler that
+        // closed from inside onData may still be reading the loop's shared read buffer).
+        if (key.isValid()) key.interestOps(interest = Poller.READ);
+    }
+
+    private void discardInput() {
+        for (int i = 0; i < 16; i++) {
+            int n;
+            try {
+                n = fd >= 0 ? loop.io.read(fd, loop.readBuffer.clear()) : channel.read(loop.readBuffer.clear());
+            } catch (IOException e) {
+                n = -1;
+            }
+            if (n < 0) {
+                release();
+                return;
+            }
+            if (n == 0) return;
+        }
+    }
+
+    /** The close deadline passed: output still queued is dropped with a reset; a linger simply ends. */
+    private void closeExpired() {
+        closeTimer = null;
+        if (lingering) {
+            release();
+        } else if (closing && !closed) {
+            abort(group.closeTimedOut(this, out.pending()));
         }
     }
 
@@ -451,7 +474,10 @@ final class NioConnection implements Connection, Poller.Selectable {
             loop.execute(() -> abort(cause));
             return;
         }
-        if (closed) return;
+        if (closed) {
+            if (lingering) release();
+            return;
+        }
         try {
             if (channel.isOpen()) channel.setOption(StandardSocketOptions.SO_LINGER, 0);
         } catch (IOException ignored) {
@@ -474,31 +500,37 @@ final class NioConnection implements Connection, Poller.Selectable {
         }
     }
 
+    /** Closed for the handler: what the connection holds goes back at once; the socket too, unless lingering. */
     private void closeNow(Throwable cause) {
         if (closed) return;
         ConnectionEvent.closed(NioEngine.NAME, this, openedAt, cause);
         closed = true;
+        out.release();
+        if (inbound != null) {
+            loop.pool.release(inbound);
+            inbound = null;
+        }
+        if (!lingering) release();
+        group.notifyClosed(this, cause, handlerBug);
+    }
+
+    /** Gives the socket back; the group (and a draining server) counts the connection gone only now. */
+    private void release() {
+        if (released) return;
+        released = true;
+        lingering = false;
+        if (closeTimer != null) {
+            closeTimer.cancel();
+            closeTimer = null;
+        }
         if (key != null) key.cancel();
         try {
             channel.close();
         } catch (IOException ignored) {
             // the descriptor is gone either way
         }
-        out.release();
-        if (inbound != null) {
-            loop.pool.release(inbound);
-            inbound = null;
-        }
         loop.remove(this);
-        if (cause instanceof IOException && !(cause instanceof IdleTimeoutException)) group.stats.errors.increment();
-        if (cause != handlerBug) CloseLog.closed(id, cause);
         group.closed(this);
-        try {
-            handler.onClose(this, cause);
-        } catch (Throwable t) {
-            group.stats.handlerErrors.increment();
-            CloseLog.handlerFailed(id, t);
-        }
     }
 
     /** Called by the loop's sweep: idle timeout and ticks. */
@@ -515,9 +547,13 @@ final class NioConnection implements Connection, Poller.Selectable {
         }
     }
 
-    /** Graceful shutdown: ask the handler, then close or let it finish. */
+    /**
+     * Graceful shutdown: first hand the handler what the peer already sent (a request waiting in the socket must be
+     * answered, not reset), then ask it to close or finish.
+     */
     void drain() {
-        if (!closed) callback(ON_DRAIN);
+        if (!closed && wantsRead()) read();
+        if (!closed && !closing) callback(ON_DRAIN);
     }
 
     @Override
