@@ -639,7 +639,11 @@ final class UringConnection implements Connection, UringLoop.Owner {
     /** The close deadline passed: output still queued is dropped with a reset; a linger simply ends. */
     private void closeExpired() {
         closeTimer = null;
-        if (lingering) endLinger();
+        if (lingering) {
+            // A peer that neither read to our FIN nor closed by now: reset, so the kernel stops holding its bytes.
+            resetOnClose();
+            endLinger();
+        }
         else if (closing && !closed) abort(group.closeTimedOut(this, out.pending()));
     }
 
@@ -664,11 +668,7 @@ final class UringConnection implements Connection, UringLoop.Owner {
             endLinger();
             return;
         }
-        try {
-            Sockets.setLinger(fd, true, 0);
-        } catch (IOException ignored) {
-            // a reset is best effort; the close is what matters
-        }
+        resetOnClose();
         closeNow(cause);
     }
 
@@ -711,6 +711,14 @@ final class UringConnection implements Connection, UringLoop.Owner {
         }
         group.notifyClosed(this, cause, handlerBug);
         releaseIfIdle();
+    }
+
+    private void resetOnClose() {
+        try {
+            Sockets.setLinger(fd, true, 0);
+        } catch (IOException ignored) {
+            // a reset is best effort; the close is what matters
+        }
     }
 
     private void cancelAll() {

@@ -447,10 +447,14 @@ final class NioConnection implements Connection, Poller.Selectable {
         }
     }
 
-    /** The close deadline passed: output still queued is dropped with a reset; a linger simply ends. */
+    /**
+     * The close deadline passed: output still queued is dropped with a reset. So is a linger's socket: a peer that
+     * neither read to our FIN nor closed by now would keep the kernel holding (and retrying) what it has not taken.
+     */
     private void closeExpired() {
         closeTimer = null;
         if (lingering) {
+            resetOnClose();
             release();
         } else if (closing && !closed) {
             abort(group.closeTimedOut(this, out.pending()));
@@ -478,12 +482,16 @@ final class NioConnection implements Connection, Poller.Selectable {
             if (lingering) release();
             return;
         }
+        resetOnClose();
+        closeNow(cause);
+    }
+
+    private void resetOnClose() {
         try {
             if (channel.isOpen()) channel.setOption(StandardSocketOptions.SO_LINGER, 0);
         } catch (IOException ignored) {
-            // a reset is best effort; the close below is what matters
+            // a reset is best effort; the close is what matters
         }
-        closeNow(cause);
     }
 
     @Override

@@ -226,7 +226,7 @@ final class VThreadConnection implements Connection, Runnable {
                     channel.shutdownOutput();
                     // The reader lingers once its read returns; one waiting for a peer that sends nothing is ended.
                     if (Thread.currentThread() != thread) {
-                        VThreadEngine.SCHEDULER.schedule(this::closeChannel, group.closeNanos,
+                        VThreadEngine.SCHEDULER.schedule(this::resetAndClose, group.closeNanos,
                                 java.util.concurrent.TimeUnit.NANOSECONDS);
                     }
                 } else {
@@ -273,7 +273,10 @@ final class VThreadConnection implements Connection, Runnable {
         }
     }
 
-    /** Reads and drops input until the peer ends it, or the close timeout passes. */
+    /**
+     * Reads and drops input until the peer ends it, or the close timeout passes: then the socket is reset, as a peer
+     * that neither read to our FIN nor closed by now would keep the kernel holding what it has not taken.
+     */
     private void discardInput() {
         long deadline = System.nanoTime() + group.closeNanos;
         try {
@@ -286,6 +289,16 @@ final class VThreadConnection implements Connection, Runnable {
         } catch (IOException e) {
             // timed out, reset or closed: the linger is over either way
         }
+        resetAndClose();
+    }
+
+    private void resetAndClose() {
+        try {
+            if (channel.isOpen()) channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException ignored) {
+            // best effort
+        }
+        closeChannel();
     }
 
     private void closeChannel() {
