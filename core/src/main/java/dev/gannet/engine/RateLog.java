@@ -35,9 +35,14 @@ public final class RateLog {
         long next = nextAt.get();
         if (now - next < 0 || !nextAt.compareAndSet(next, now + intervalNanos)) return;
         long n = count.getAndSet(0);
-        if (!log.isLoggable(level)) return;
-        log.log(level, message + (detail != null ? ": " + detail : "")
-                + (n > 1 ? " (" + n + " times since the last report; reported at most every "
-                + intervalNanos / 1_000_000_000L + " s)" : ""));
+        try {
+            if (!log.isLoggable(level)) return;
+            log.log(level, message + (detail != null ? ": " + detail : "")
+                    + (n > 1 ? " (" + n + " times since the last report; reported at most every "
+                    + intervalNanos / 1_000_000_000L + " s)" : ""));
+        } catch (RuntimeException | LinkageError e) {
+            // Out of descriptors, a log handler can fail (a time-zone file it cannot open): the caller, an event
+            // loop refusing clients, must go on.
+        }
     }
 }

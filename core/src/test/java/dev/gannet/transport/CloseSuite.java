@@ -388,6 +388,103 @@ abstract class CloseSuite {
     }
 
     @Test
+    void outOfDescriptorsWaitingClientsAreClosedAtOnceAndCounted() throws Throwable {
+        Server s = start(config(), new LineReplies());
+        // One connection served and closed first: a server that ran a while has loaded its classes (out of
+        // descriptors, loading one from a class directory, as tests do, would fail).
+        try (TestClient warm = new TestClient(s.localAddress())) {
+            warm.send("warm\n");
+            assertThat(warm.readString(11)).isEqualTo("reply:warm\n");
+        }
+        assertThat(eventually(() -> s.stats().open() == 0, 5_000)).isTrue();
+        int k = 4;
+        // Client sockets get their descriptors now; connecting later needs none.
+        List<SocketChannel> clients = new ArrayList<>();
+        for (int i = 0; i < k; i++) clients.add(SocketChannel.open());
+        long[] saved = Rlimit.get();
+        // What a running server has done long before: the log formatter has read its time zone (a file).
+        System.getLogger(CloseSuite.class.getName()).log(System.Logger.Level.INFO, "running out of descriptors now");
+        java.util.TimeZone.getDefault();
+        long lowestFree = Rlimit.lowestFree();
+        List<FileChannel> plugs = new ArrayList<>();
+        try {
+            // No descriptor left for the server's accept: it fails with EMFILE until something is given back. Any
+            // number still free below the limit (one closed meanwhile) is taken here.
+            Rlimit.setSoft(lowestFree);
+            try {
+                while (plugs.size() < 64) plugs.add(FileChannel.open(Path.of("/dev/null"), StandardOpenOption.READ));
+            } catch (IOException full) {
+                // none left: as wanted
+            }
+            for (SocketChannel c : clients) c.connect(new InetSocketAddress("127.0.0.1", s.localAddress().getPort()));
+            for (SocketChannel c : clients) {
+                c.socket().setSoTimeout(5_000);
+                int r;
+                try {
+                    r = c.socket().getInputStream().read();
+                } catch (java.net.SocketTimeoutException e) {
+                    throw new AssertionError("a client waiting while the server is out of descriptors was left hanging");
+                } catch (IOException reset) {
+                    r = -1;
+                }
+                assertThat(r).isEqualTo(-1);
+            }
+        } finally {
+            Rlimit.setSoft(saved[0]);
+            for (FileChannel plug : plugs) plug.close();
+            for (SocketChannel c : clients) c.close();
+        }
+        // Counted once the refusal pass is over, just after the clients saw their end.
+        assertThat(eventually(() -> s.stats().rejected.sum() == k, 5_000)).as(s.stats().toString()).isTrue();
+        // And the server goes on: a client after the shortage is served.
+        try (TestClient c = new TestClient(s.localAddress())) {
+            c.send("after\n");
+            assertThat(c.readString(12)).isEqualTo("reply:after\n");
+        }
+    }
+
+    /** RLIMIT_NOFILE of this process, through the C library. */
+    static final class Rlimit {
+        private static final int RLIMIT_NOFILE = 7;
+        private static final java.lang.foreign.Linker LINKER = java.lang.foreign.Linker.nativeLinker();
+        private static final java.lang.invoke.MethodHandle GET = handle("getrlimit");
+        private static final java.lang.invoke.MethodHandle SET = handle("setrlimit");
+
+        private static java.lang.invoke.MethodHandle handle(String name) {
+            return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(),
+                    java.lang.foreign.FunctionDescriptor.of(java.lang.foreign.ValueLayout.JAVA_INT,
+                            java.lang.foreign.ValueLayout.JAVA_INT, java.lang.foreign.ValueLayout.ADDRESS));
+        }
+
+        static long[] get() throws Throwable {
+            try (var arena = java.lang.foreign.Arena.ofConfined()) {
+                var r = arena.allocate(16, 8);
+                if ((int) GET.invokeExact(RLIMIT_NOFILE, r) != 0) throw new IOException("getrlimit failed");
+                return new long[] {r.get(java.lang.foreign.ValueLayout.JAVA_LONG, 0), r.get(java.lang.foreign.ValueLayout.JAVA_LONG, 8)};
+            }
+        }
+
+        static void setSoft(long soft) throws Throwable {
+            long[] now = get();
+            try (var arena = java.lang.foreign.Arena.ofConfined()) {
+                var r = arena.allocate(16, 8);
+                r.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, soft);
+                r.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, now[1]);
+                if ((int) SET.invokeExact(RLIMIT_NOFILE, r) != 0) throw new IOException("setrlimit failed");
+            }
+        }
+
+        /** The lowest descriptor number not open (counting the listing's own): with the limit there, none is left. */
+        static long lowestFree() throws IOException {
+            java.util.BitSet open = new java.util.BitSet();
+            try (var fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
+                for (Path fd : fds) open.set(Integer.parseInt(fd.getFileName().toString()));
+            }
+            return open.nextClearBit(0);
+        }
+    }
+
+    @Test
     void theDefaultLimitLeavesRoomUnderTheDescriptorLimit() {
         long limit = ((com.sun.management.UnixOperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getMaxFileDescriptorCount();
