@@ -389,6 +389,9 @@ abstract class CloseSuite {
 
     @Test
     void outOfDescriptorsWaitingClientsAreClosedAtOnceAndCounted() throws Throwable {
+        org.junit.jupiter.api.Assumptions.assumeFalse(engine().equals("io_uring"),
+                "io_uring's accept takes the descriptor limit when it is armed (at start): lowering it in-process does"
+                        + " not reach it; the engine shares the refusal code (ServerBase.acceptFailed)");
         Server s = start(config(), new LineReplies());
         // One connection served and closed first: a server that ran a while has loaded its classes (out of
         // descriptors, loading one from a class directory, as tests do, would fail).
