@@ -5,35 +5,28 @@ import dev.gannet.buffer.OutboundBuffer;
 import dev.gannet.engine.CloseLog;
 import dev.gannet.engine.ConnectionEvent;
 import dev.gannet.engine.LoopTimer;
-import dev.gannet.engine.SocketSetup;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;
 import dev.gannet.transport.NativeSocketOptions;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A connection owned by one {@link NioLoop}. Every field is touched by the loop thread only; public methods
  * called from elsewhere re-enter through {@link NioLoop#execute}.
  */
-final class NioConnection implements Connection, Poller.Selectable {
-    private static final AtomicLong IDS = new AtomicLong();
+final class NioConnection extends NioChannelConnection implements Poller.Selectable {
     /** Unconsumed input beyond this closes the connection: a handler that never consumes must not eat the heap. */
     static final int MAX_INBOUND = 64 * 1024 * 1024;
 
-    private final long id = IDS.incrementAndGet();
     private final long openedAt = System.nanoTime();
-    final NioLoop loop;
-    private final SocketChannel channel;
     /** Where output goes: straight to the descriptor through {@link SocketIo} when available, else the channel. */
     private final GatheringByteChannel sink;
     private final int fd;
@@ -42,7 +35,6 @@ final class NioConnection implements Connection, Poller.Selectable {
     private final OutboundBuffer out;
     private Poller.Key key;
     private ByteBuffer inbound;
-    private Object context;
     private int interest = -1;
     private boolean writable = true;
     private boolean readPaused;
@@ -66,8 +58,7 @@ final class NioConnection implements Connection, Poller.Selectable {
     NioConnection next;
 
     NioConnection(NioLoop loop, SocketChannel channel, ConnectionGroup group) {
-        this.loop = loop;
-        this.channel = channel;
+        super(loop, channel);
         this.group = group;
         this.handler = group.handler;
         this.out = new OutboundBuffer(loop.pool);
@@ -570,55 +561,9 @@ final class NioConnection implements Connection, Poller.Selectable {
     }
 
     @Override
-    public long id() {
-        return id;
-    }
-
-    @Override
     public long eventTime() {
         long t = loop.watch.busySince;
         return t != 0 && loop.inLoop() ? t : System.nanoTime();
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return SocketSetup.remoteAddress(channel);
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return SocketSetup.localAddress(channel);
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T context() {
-        return (T) context;
-    }
-
-    @Override
-    public void context(Object context) {
-        this.context = context;
-    }
-
-    @Override
-    public java.util.concurrent.Executor loop() {
-        return loop;
-    }
-
-    @Override
-    public boolean isOwnerThread() {
-        return loop.inLoop();
-    }
-
-    @Override
-    public void execute(Runnable task) {
-        loop.execute(task);
-    }
-
-    @Override
-    public Cancellable schedule(Runnable task, Duration delay) {
-        return loop.schedule(task, delay.toNanos());
     }
 
     @Override
