@@ -17,8 +17,12 @@ public class ConnectionGroup {
     public final int highWaterMark;
     public final long idleNanos;
     public final long tickNanos;
-    /** How long a close may take to flush, and then to discard input, before it ends anyway. */
+    /** The longest a close discards input after shutting its output down (bounded by the close timeout too). */
+    public static final long MAX_LINGER_NANOS = 1_000_000_000L;
+    /** How long a close may take to flush before it is reset. */
     public final long closeNanos;
+    /** How long a close then discards input, waiting for the peer's end, before closing anyway. */
+    public final long lingerNanos;
     /** Closes that timed out, logged once per interval with a count. */
     public final RateLog closeTimeoutLog = new RateLog(System.getLogger("dev.gannet.transport.Connection"),
             System.Logger.Level.WARNING);
@@ -36,6 +40,7 @@ public class ConnectionGroup {
         this.idleNanos = idle.toNanos();
         this.tickNanos = tick.toNanos();
         this.closeNanos = close.toNanos();
+        this.lingerNanos = Math.min(closeNanos, MAX_LINGER_NANOS);
     }
 
     /**

@@ -65,7 +65,7 @@ public interface Connection extends Executor {
     /**
      * Flushes pending output, then closes. A peer that does not read cannot hold this up for long: when the server's
      * close timeout passes with output still queued, the connection is reset and the output dropped. Input that
-     * arrives meanwhile is read and discarded for a while (until the peer's end of input, or the same timeout),
+     * arrives then is read and discarded for a short while (until the peer's end of input, at most a second),
      * after the output side was shut down, so that unread input does not turn the close into a reset.
      */
     void close();

@@ -24,9 +24,9 @@ import java.util.Objects;
  * @param tls             TLS settings, or null for plain TCP
  * @param blockedLoopWarning warn, with the loop's stack, when one event-loop turn runs longer than this (a handler
  *                        blocking the loop); zero for never
- * @param closeTimeout    how long a close ("flush, then close") may take: output still queued then (a peer that does
- *                        not read) is dropped and the connection reset; input still arriving then stops being
- *                        discarded and the connection is closed
+ * @param closeTimeout    how long a close ("flush, then close") may take to flush: output still queued then (a peer
+ *                        that does not read) is dropped and the connection reset. After the flush, input is discarded
+ *                        until the peer's end for at most the shorter of this and one second
  * @param readinessGrace  after a shutdown begins, how long the server goes on accepting and serving while
  *                        {@link Server#isReady()} is false (so a load balancer's readiness probe takes it out of
  *                        rotation first), before it stops accepting and drains; zero to drain at once

@@ -605,7 +605,8 @@ final class UringConnection implements Connection, UringLoop.Owner {
             return;
         }
         lingering = true;
-        if (closeTimer == null) closeTimer = loop.schedule(this::closeExpired, group.closeNanos);
+        if (closeTimer != null) closeTimer.cancel();
+        closeTimer = loop.schedule(this::closeExpired, group.lingerNanos);
         closeNow(closeCause);
         lingerReceive();
     }
@@ -639,11 +640,7 @@ final class UringConnection implements Connection, UringLoop.Owner {
     /** The close deadline passed: output still queued is dropped with a reset; a linger simply ends. */
     private void closeExpired() {
         closeTimer = null;
-        if (lingering) {
-            // A peer that neither read to our FIN nor closed by now: reset, so the kernel stops holding its bytes.
-            resetOnClose();
-            endLinger();
-        }
+        if (lingering) endLinger(); // a plain close: what the kernel holds for a slow reader goes on to it
         else if (closing && !closed) abort(group.closeTimedOut(this, out.pending()));
     }
 

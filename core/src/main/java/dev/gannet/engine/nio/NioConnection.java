@@ -415,7 +415,8 @@ final class NioConnection extends NioChannelConnection implements Poller.Selecta
             return;
         }
         lingering = true;
-        if (closeTimer == null) closeTimer = loop.schedule(this::closeExpired, group.closeNanos);
+        if (closeTimer != null) closeTimer.cancel();
+        closeTimer = loop.schedule(this::closeExpired, group.lingerNanos);
         closeNow(closeCause);
         // Level-triggered: input already waiting is reported on the next poll (not read here: a handler that
         // closed from inside onData may still be reading the loop's shared read buffer).
@@ -439,13 +440,12 @@ final class NioConnection extends NioChannelConnection implements Poller.Selecta
     }
 
     /**
-     * The close deadline passed: output still queued is dropped with a reset. So is a linger's socket: a peer that
-     * neither read to our FIN nor closed by now would keep the kernel holding (and retrying) what it has not taken.
+     * The close deadline passed: output still queued is dropped with a reset. A linger's deadline ends in a plain
+     * close: what the kernel still holds for a slow reader goes on to it.
      */
     private void closeExpired() {
         closeTimer = null;
         if (lingering) {
-            resetOnClose();
             release();
         } else if (closing && !closed) {
             abort(group.closeTimedOut(this, out.pending()));

@@ -226,7 +226,7 @@ final class VThreadConnection implements Connection, Runnable {
                     channel.shutdownOutput();
                     // The reader lingers once its read returns; one waiting for a peer that sends nothing is ended.
                     if (Thread.currentThread() != thread) {
-                        VThreadEngine.SCHEDULER.schedule(this::resetAndClose, group.closeNanos,
+                        VThreadEngine.SCHEDULER.schedule(this::closeChannel, group.lingerNanos,
                                 java.util.concurrent.TimeUnit.NANOSECONDS);
                     }
                 } else {
@@ -274,11 +274,11 @@ final class VThreadConnection implements Connection, Runnable {
     }
 
     /**
-     * Reads and drops input until the peer ends it, or the close timeout passes: then the socket is reset, as a peer
-     * that neither read to our FIN nor closed by now would keep the kernel holding what it has not taken.
+     * Reads and drops input until the peer ends it, or the linger time passes. Then a plain close: what the kernel
+     * still holds for a slow reader goes on to it.
      */
     private void discardInput() {
-        long deadline = System.nanoTime() + group.closeNanos;
+        long deadline = System.nanoTime() + group.lingerNanos;
         try {
             var in = channel.socket().getInputStream();
             byte[] scratch = new byte[4096];
@@ -289,16 +289,6 @@ final class VThreadConnection implements Connection, Runnable {
         } catch (IOException e) {
             // timed out, reset or closed: the linger is over either way
         }
-        resetAndClose();
-    }
-
-    private void resetAndClose() {
-        try {
-            if (channel.isOpen()) channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
-        } catch (IOException ignored) {
-            // best effort
-        }
-        closeChannel();
     }
 
     private void closeChannel() {
