@@ -5,15 +5,12 @@ import dev.gannet.engine.CloseLog;
 import dev.gannet.engine.ConnectionGroup;
 import dev.gannet.engine.ConnectionEvent;
 import dev.gannet.transport.Action;
-import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A connection on an io_uring loop. Input comes from one multishot receive that picks buffers from the loop's
@@ -24,8 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * chunks go back to the pool only then; and the descriptor is closed, and the slot freed, only when every
  * operation on it has completed (a close cancels the receive and waits for the send).
  */
-final class UringConnection implements Connection, UringLoop.Owner {
-    private static final AtomicLong IDS = new AtomicLong(1L << 40);
+final class UringConnection extends UringChannelConnection implements UringLoop.Owner {
     static final int MAX_INBOUND = 64 * 1024 * 1024;
     private static final int MAX_GATHER = UringLoop.SendScratch.IOV;
     private static final int REDELIVERY = 64 * 1024;
@@ -33,10 +29,7 @@ final class UringConnection implements Connection, UringLoop.Owner {
     /** Files up to this size are copied into a chunk rather than mapped: mapping costs more than the copy. */
     private static final int SMALL_FILE = 64 * 1024;
 
-    private final long id = IDS.incrementAndGet();
     private final long openedAt = System.nanoTime();
-    final UringLoop loop;
-    private final int fd;
     private final int slot;
     /** What the ring's operations name: the slot in the loop's registered file table, or the descriptor. */
     private final int target;
@@ -47,7 +40,6 @@ final class UringConnection implements Connection, UringLoop.Owner {
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
     private final long[] addresses = new long[MAX_GATHER];
     private ByteBuffer inbound;
-    private Object context;
     private boolean writable = true;
     private boolean readPaused;
     private boolean inputClosed;
@@ -66,7 +58,6 @@ final class UringConnection implements Connection, UringLoop.Owner {
     private java.lang.foreign.Arena mapped;
     /** 0 until decided, then 1 if files go out with SEND_ZC, -1 if not. */
     private int zeroCopy;
-    private boolean released;
     /** Closed for the handler, output shut down, input received and dropped until the peer's end or the deadline. */
     private boolean lingering;
     /** Ends a close that takes longer than the group's close timeout; armed only when a close has to wait. */
@@ -75,14 +66,11 @@ final class UringConnection implements Connection, UringLoop.Owner {
     private Throwable handlerBug;
     private long lastActivity;
     private long nextTick;
-    private SocketAddress remote;
-    private SocketAddress local;
     UringConnection prev;
     UringConnection next;
 
     UringConnection(UringLoop loop, int fd, ConnectionGroup group) {
-        this.loop = loop;
-        this.fd = fd;
+        super(loop, fd);
         this.group = group;
         this.handler = group.handler;
         this.out = new OutboundBuffer(loop.pool);
@@ -778,72 +766,6 @@ final class UringConnection implements Connection, UringLoop.Owner {
     @Override
     public boolean isOpen() {
         return !closed;
-    }
-
-    @Override
-    public long id() {
-        return id;
-    }
-
-    @Override
-    public long eventTime() {
-        long t = loop.watch.busySince;
-        return t != 0 && loop.inLoop() ? t : System.nanoTime();
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        if (remote == null && !released) {
-            try {
-                remote = Sockets.remoteAddress(fd);
-            } catch (IOException e) {
-                return null;
-            }
-        }
-        return remote;
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        if (local == null && !released) {
-            try {
-                local = Sockets.localAddress(fd);
-            } catch (IOException e) {
-                return null;
-            }
-        }
-        return local;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T context() {
-        return (T) context;
-    }
-
-    @Override
-    public void context(Object context) {
-        this.context = context;
-    }
-
-    @Override
-    public java.util.concurrent.Executor loop() {
-        return loop;
-    }
-
-    @Override
-    public boolean isOwnerThread() {
-        return loop.inLoop();
-    }
-
-    @Override
-    public void execute(Runnable task) {
-        loop.execute(task);
-    }
-
-    @Override
-    public Cancellable schedule(Runnable task, Duration delay) {
-        return loop.schedule(task, delay.toNanos());
     }
 
     @Override
