@@ -72,7 +72,7 @@ final class DemoRoutes {
         app.get("/health/live", (req, res) -> res.json(Map.of("status", "UP")));
         app.get("/health/ready", (req, res) -> {
             Server s = server.get();
-            boolean ready = s != null && s.isAccepting();
+            boolean ready = s != null && s.isReady();
             res.status(ready ? 200 : 503).json(Map.of("status", ready ? "UP" : "DOWN"));
         });
         app.get("/stats", (req, res) -> res.json(feed.stats()));

@@ -67,6 +67,12 @@ final class ServeCommand implements Callable<Integer> {
             description = "graceful shutdown deadline, e.g. 30s or 500ms (env GANNET_SHUTDOWN_TIMEOUT)")
     Duration shutdownTimeout;
 
+    @Option(names = "--readiness-grace", defaultValue = "${env:GANNET_READINESS_GRACE:-0s}",
+            converter = CliValues.DurationValue.class,
+            description = "on shutdown, keep serving this long with /health/ready answering 503 before draining, "
+                    + "e.g. 5s (env GANNET_READINESS_GRACE)")
+    Duration readinessGrace;
+
     @Option(names = "--nats", defaultValue = "${env:NATS_URL}", converter = CliValues.NatsUrls.class,
             description = "NATS server URL(s), comma-separated (nats://host:4222): WebSocket topics reach the subscribers of every node on it (env NATS_URL)")
     String nats;
@@ -89,6 +95,7 @@ final class ServeCommand implements Callable<Integer> {
                 .threads(threads)
                 .reusePort(reusePort)
                 .shutdownTimeout(shutdownTimeout)
+                .readinessGrace(readinessGrace)
                 .tls(tlsConfig)
                 .build();
         Server server;
