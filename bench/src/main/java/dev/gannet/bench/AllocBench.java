@@ -48,15 +48,17 @@ final class AllocBench implements Bench {
         boolean quick = args.contains("--quick");
         long warmup = quick ? 300_000 : 1_000_000;
         long measured = quick ? 300_000 : 2_000_000;
-        System.out.println("| engine | message | messages measured | server B/msg |");
-        System.out.println("|---|---|---|---|");
+        StringBuilder table = new StringBuilder("| engine | message | messages measured | server B/msg |\n"
+                + "|---|---:|---:|---:|\n");
         for (String engine : List.of("nio", "vthread")) {
             for (int size : List.of(64, 4096)) {
                 System.err.printf("alloc: %s %d B ...%n", engine, size);
                 double perMsg = measure(engine, size, warmup, measured);
-                System.out.printf(Locale.ROOT, "| %s | %d B | %,d | %.3f |%n", engine, size, measured, perMsg);
+                System.err.printf(Locale.ROOT, "alloc: %s %d B: %.3f B/msg%n", engine, size, perMsg);
+                table.append(String.format(Locale.ROOT, "| %s | %d B | %,d | %.3f |%n", engine, size, measured, perMsg));
             }
         }
+        System.out.print(TextReport.render(table.toString(), ""));
         return 0;
     }
 

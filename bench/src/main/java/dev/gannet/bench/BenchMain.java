@@ -58,12 +58,15 @@ public final class BenchMain {
     }
 
     static void usage(PrintStream out) {
-        out.println("usage: gannet bench <bench> [options]     (BenchMain <bench> --help for a bench's options)");
+        out.println("usage: ./gannet bench <bench> [options]     (./gannet bench <bench> --help: a bench's options)");
         out.println();
         out.println("benches:");
         for (Bench b : BENCHES) {
             out.printf("  %-6s %s%n", b.name(), b.summary());
         }
+        out.println();
+        out.println("tcp, http, ws and fep print a table and write it, with every run, as Markdown to");
+        out.println("bench/target/results-<bench>.md (--out FILE to choose).");
     }
 
     /** A mistake on the command line: reported as one line, without a stack trace. */

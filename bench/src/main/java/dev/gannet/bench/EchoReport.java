@@ -33,7 +33,7 @@ final class EchoReport {
                         ? "1 round, so each figure is a single run (the full bench takes medians of 3)."
                         : s.rounds + " rounds, contenders interleaved within each; each figure is the median over "
                         + "the rounds, over the undisturbed ones only when there are any (\"2/3 rounds\"; ⚠: "
-                        + "every round was disturbed, see below)."));
+                        + "every round was disturbed, see every run)."));
 
         for (int size : s.sizes) {
             md.append("### ").append(longSize(size)).append(" messages\n\n");
@@ -57,7 +57,7 @@ final class EchoReport {
         long disturbed = runs.stream().filter(Run::disturbed).count();
         if (disturbed > 0) {
             md.append(String.format(Locale.ROOT, "**Warning:** in %d of %d runs other processes or the hypervisor "
-                            + "took %.0f%% or more of the server's or the driver's core (column \"others\" below); "
+                            + "took %.0f%% or more of the server's or the driver's core (the \"others\" column of every run); "
                             + "those figures measure the machine's load as much as the servers. Rerun on a quiet "
                             + "machine.%n%n", disturbed, runs.size(), 100 * TcpEchoBench.DISTURBED));
         }

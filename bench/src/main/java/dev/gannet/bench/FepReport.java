@@ -69,7 +69,7 @@ final class FepReport {
         long disturbed = runs.stream().filter(Run::disturbed).count();
         if (disturbed > 0) {
             md.append(String.format(Locale.ROOT, "**Warning:** in %d of %d runs other processes or the hypervisor "
-                            + "took %.0f%% or more of core %d or core %d (column \"others\" below); those figures "
+                            + "took %.0f%% or more of core %d or core %d (the \"others\" column of every run); those figures "
                             + "measure the machine's load as much as the contenders. Rerun on a quiet machine.%n%n",
                     disturbed, runs.size(), 100 * FepBench.DISTURBED, FepBench.SERVER_CORE, FepBench.DRIVER_CORE));
         }

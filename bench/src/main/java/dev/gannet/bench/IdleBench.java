@@ -42,16 +42,18 @@ final class IdleBench implements Bench {
         int n = args.contains("--quick") ? 2000 : 10_000;
         int i = args.indexOf("--connections");
         if (i >= 0 && i + 1 < args.size()) n = Integer.parseInt(args.get(i + 1));
-        System.out.println("| engine | connections | RSS before (KiB) | RSS after (KiB) | bytes per connection |");
-        System.out.println("|---|---|---|---|---|");
+        StringBuilder table = new StringBuilder("| engine | connections | RSS before (KiB) | RSS after (KiB) "
+                + "| bytes per connection |\n|---|---:|---:|---:|---:|\n");
         for (String engine : List.of("nio", "io_uring", "vthread")) {
             System.err.printf("idle: %s with %d connections ...%n", engine, n);
-            measure(engine, n);
+            table.append(measure(engine, n));
         }
+        System.out.print(TextReport.render(table.toString(), ""));
         return 0;
     }
 
-    private static void measure(String engine, int n) throws Exception {
+    /** One row of the table (Markdown). */
+    private static String measure(String engine, int n) throws Exception {
         int port = ChildProcesses.freePort();
         Path log = Path.of("bench", "target", "idle-" + engine + ".log");
         List<String> cmd = new ArrayList<>(List.of(ChildProcesses.javaBinary()));
@@ -76,8 +78,10 @@ final class IdleBench implements Bench {
             for (SocketChannel ch : open) roundTrip(ch);
             Thread.sleep(2000);
             long after = rssKiB(pid);
-            System.out.printf(Locale.ROOT, "| %s | %,d | %,d | %,d | %,.0f |%n", engine, n, before, after,
+            String row = String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %,.0f |%n", engine, n, before, after,
                     (after - before) * 1024.0 / n);
+            System.err.print("idle: " + row);
+            return row;
         } finally {
             for (SocketChannel ch : open) ch.close();
             ChildProcesses.stop(server, Duration.ofSeconds(5));

@@ -25,7 +25,7 @@ final class JmhBench implements Bench {
     @Override
     public void usage(PrintStream out) {
         out.println("usage: gannet bench jmh [regex] [JMH options]");
-        out.println("  Passes everything to org.openjdk.jmh.Main. Examples:");
+        out.println("  Passes everything to JMH. Examples:");
         out.println("    gannet bench jmh -l                      list the benchmarks");
         out.println("    gannet bench jmh Parse -prof gc -f 1     run those matching 'Parse' with the GC profiler");
         out.println("  JMH's own help: gannet bench jmh -h");

@@ -30,21 +30,30 @@ public final class ReportFiles {
     }
 
     /**
-     * Prints {@code report}, writes it to {@code out}, and returns the exit status: 1 when {@code failed} of the
-     * {@code total} runs failed (named with where their logs are), else 0.
+     * Prints {@code report} (Markdown) as plain text, writes the Markdown to {@code out}, and returns the exit
+     * status: 1 when {@code failed} of the {@code total} runs failed (named with where their logs are), else 0.
      */
     public static int publish(String report, Path out, long failed, int total, String failedWhat, Path logDir)
             throws IOException {
+        String file = shown(out);
         System.out.println();
-        System.out.print(report);
+        System.out.print(TextReport.render(report, file));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, report, StandardCharsets.UTF_8);
-        System.err.println("written to " + out);
+        System.out.println();
+        System.out.println("Written as Markdown to " + file + ".");
         if (failed > 0) {
             System.err.println(failed + " of " + total + " runs " + failedWhat + "; see the Failures section and "
                     + logDir);
             return 1;
         }
         return 0;
+    }
+
+    /** {@code out} relative to the working directory when it lies below it (as the default does), else absolute. */
+    static String shown(Path out) {
+        Path abs = out.toAbsolutePath().normalize();
+        Path here = Path.of("").toAbsolutePath();
+        return abs.startsWith(here) && !abs.equals(here) ? here.relativize(abs).toString() : abs.toString();
     }
 }

@@ -71,6 +71,14 @@ public final class BufferPool {
         return b;
     }
 
+    /** A buffer of twice {@code full}'s capacity holding its bytes (in write mode); {@code full} goes back. */
+    public ByteBuffer grow(ByteBuffer full) {
+        ByteBuffer bigger = acquire(full.capacity() * 2);
+        bigger.put(full.flip());
+        release(full);
+        return bigger;
+    }
+
     /** Returns a buffer taken from this pool. Buffers of other sizes (or heap buffers) are dropped. */
     public void release(ByteBuffer buffer) {
         int capacity = buffer.capacity();

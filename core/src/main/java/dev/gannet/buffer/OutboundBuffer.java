@@ -62,7 +62,10 @@ public final class OutboundBuffer {
         pending += length;
     }
 
-    /** Queues {@code count} bytes of {@code file} from {@code position}; {@code onSent} runs once they are written. */
+    /**
+     * Queues {@code count} bytes of {@code file} from {@code position}. {@code onDone} runs exactly once: when the
+     * bytes were written, or when {@link #release} drops the region unsent; the owner closes the file there.
+     */
     public void appendFile(FileChannel file, long position, long count, Runnable onSent) {
         entries.addLast(new FileRegion(file, position, count, onSent));
         pending += count;
@@ -237,11 +240,23 @@ public final class OutboundBuffer {
         }
     }
 
-    /** Drops everything queued, returning chunks to the pool. File regions are dropped without their callbacks. */
+    /**
+     * Drops everything queued, returning chunks to the pool and running each dropped file region's callback, so
+     * its file is closed now rather than when a collection finds it. A callback that throws does not stop the rest.
+     */
     public void release() {
         Object e;
         while ((e = entries.pollFirst()) != null) {
-            if (e instanceof ByteBuffer b) pool.release(b);
+            if (e instanceof ByteBuffer b) {
+                pool.release(b);
+            } else if (((FileRegion) e).onSent != null) {
+                try {
+                    ((FileRegion) e).onSent.run();
+                } catch (RuntimeException | Error t) {
+                    System.getLogger(OutboundBuffer.class.getName())
+                            .log(System.Logger.Level.WARNING, "a file send's completion failed", t);
+                }
+            }
         }
         pending = 0;
     }

@@ -21,7 +21,9 @@ public final class CloseLog {
         System.Logger.Level level;
         // The JDK reports errno failures of read/write (broken pipe, reset) as a plain IOException; protocol errors
         // are subclasses (codec, TLS, HTTP parse errors), which stay at INFO.
-        if (cause instanceof Connection.IdleTimeoutException || cause instanceof SocketException
+        // A close that timed out is counted and logged per interval by the group, not once per connection.
+        if (cause instanceof Connection.IdleTimeoutException || cause instanceof ConnectionGroup.CloseTimeoutException
+                || cause instanceof SocketException
                 || cause instanceof ClosedChannelException || cause.getClass() == IOException.class) {
             level = System.Logger.Level.DEBUG;
         } else if (cause instanceof IOException) {

@@ -34,14 +34,25 @@ public final class Engines {
         boolean auto = name == null || name.equals("auto");
         Engine e = ENGINES.get(auto ? "io_uring" : name);
         if (e == null) {
-            if (auto) return NioEngine.INSTANCE;
+            if (auto) {
+                picked("nio", "the io_uring module is not on the class path");
+                return NioEngine.INSTANCE;
+            }
             throw new IllegalArgumentException("unknown engine '" + name + "'; known: auto, " + String.join(", ", ENGINES.keySet()));
         }
         if (!e.isAvailable()) {
             fellBack(e, auto);
             return NioEngine.INSTANCE;
         }
+        if (auto) picked(e.name(), "available on this kernel");
         return e;
+    }
+
+    /** Says once which engine {@code auto} chose, and why. */
+    private static void picked(String engine, String why) {
+        if (!WARNED.add("auto:" + engine)) return;
+        System.getLogger(Engines.class.getName()).log(System.Logger.Level.INFO,
+                "engine auto: using " + engine + " (" + why + ")");
     }
 
     private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -49,7 +60,8 @@ public final class Engines {
     private static void fellBack(Engine e, boolean auto) {
         if (!WARNED.add(e.name())) return;
         System.getLogger(Engines.class.getName()).log(auto ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
-                "engine " + e.name() + " unavailable (" + e.unavailableReason() + "); using nio");
+                (auto ? "engine auto: using nio: " : "") + "engine " + e.name() + " unavailable ("
+                        + e.unavailableReason() + "); using nio");
     }
 
     public static Iterable<String> names() {

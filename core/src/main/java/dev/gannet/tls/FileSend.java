@@ -11,21 +11,26 @@ import java.util.function.Predicate;
 /**
  * A file being sent through TLS: read, encrypted and written a record at a time as the transport has room, so a
  * large file is never held in memory. Kept in a {@link TlsConnection}'s backlog, in write order, until sent.
+ *
+ * <p>Its callback runs exactly once, as {@link Connection#sendFile} promises: when the last byte went out, or when
+ * the send is dropped (the connection closed, was aborted or reset, or the file could not be read). The caller
+ * closes the file there, so a connection that ends in the middle of a file holds its descriptor no longer.
  */
 final class FileSend {
     /** Above this much pending output a transfer asks the transport to flush before reading on. */
     private static final int PENDING_LIMIT = 256 * 1024;
 
     private final FileChannel file;
-    private final Runnable onSent;
+    private final Runnable onDone;
     private long position;
     private long remaining;
+    private boolean done;
 
-    FileSend(FileChannel file, long position, long count, Runnable onSent) {
+    FileSend(FileChannel file, long position, long count, Runnable onDone) {
         this.file = file;
         this.position = position;
         this.remaining = count;
-        this.onSent = onSent;
+        this.onDone = onDone;
     }
 
     /**
@@ -58,7 +63,14 @@ final class FileSend {
         } finally {
             BufferCache.give(chunk);
         }
-        if (onSent != null) onSent.run();
+        complete();
         return true;
+    }
+
+    /** Sent, or dropped unsent: runs the callback, the first time only. */
+    void complete() {
+        if (done) return;
+        done = true;
+        if (onDone != null) onDone.run();
     }
 }

@@ -203,6 +203,18 @@ public record TlsConfig(
     }
 
     /**
+     * These settings, with {@code names} as the ALPN protocols when none are set (and no selector): how a server
+     * built on a protocol (HTTP/1.1 answers {@code http/1.1}) makes ALPN agree on it, while an application's own
+     * list still wins. Without any, a server never selects a protocol and clients such as curl report that the
+     * server "did not agree on a protocol".
+     */
+    public TlsConfig withDefaultApplicationProtocols(String... names) {
+        if (!applicationProtocols.isEmpty() || protocolSelector != null) return this;
+        return new TlsConfig(sslContext, protocols, cipherSuites, List.of(names), null, peerHost,
+                endpointIdentification, insecureTrustAll, clientAuth, handshakeTimeout, delegatedTaskExecutor);
+    }
+
+    /**
      * An engine with every setting applied, for one connection.
      *
      * @param clientMode whether this side starts the handshake

@@ -40,6 +40,7 @@ public final class TlsConnection implements Connection {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** The most plaintext one TLS record carries (RFC 8446 5.1). */
     static final int MAX_RECORD_PLAINTEXT = 16 * 1024;
+    private static final System.Logger LOG = System.getLogger(TlsConnection.class.getName());
 
     private final Connection raw;
     private final SSLEngine engine;
@@ -64,6 +65,7 @@ public final class TlsConnection implements Connection {
 
     private Cancellable handshakeTimer;
     private boolean handshakeDone;
+    private PostHandshakeGuard guard; // once the first handshake is done
     private boolean opened;          // the handler's onOpen ran
     private boolean inboundClosed;   // the peer's close_notify arrived
     private boolean endOfInputSeen;  // the handler was told about it
@@ -159,14 +161,34 @@ public final class TlsConnection implements Connection {
         if (handshakeTimer != null) handshakeTimer.cancel();
         released = true;
         outboundClosed = true; // nothing more can be sent; later writes are dropped
+        ArrayDeque<Object> dropped = backlog;
         backlog = null;
         enter();
         try {
+            // Files still queued are dropped now, whichever way the connection ended: their callbacks close them.
+            if (dropped != null) {
+                for (Object item : dropped) {
+                    if (item instanceof FileSend f) completeQuietly(f);
+                }
+            }
             handler.onClose(this, cause != null ? cause : closeCause); // a raw connection may keep no cause
         } finally {
             exit();
             BufferCache.give(appIn);
             appIn = null;
+            if (callbackDepth == 0 && plainOut != null) { // an outer callback's exit would give it back otherwise
+                BufferCache.give(plainOut);
+                plainOut = null;
+            }
+        }
+    }
+
+    /** Runs a dropped file's callback; one that throws must not keep the others from closing their files. */
+    private void completeQuietly(FileSend f) {
+        try {
+            f.complete();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "a sendFile callback failed on " + raw, e);
         }
     }
 
@@ -180,10 +202,12 @@ public final class TlsConnection implements Connection {
             return Action.KEEP;
         }
         while (in.hasRemaining() && !inboundClosed && !closeRequested && !tasks.running()) {
+            if (guard != null) guard.beforeUnwrap(in);
             if (appIn == null) appIn = BufferCache.take(engine.getSession().getApplicationBufferSize());
             SSLEngineResult r = engine.unwrap(in, appIn);
             if (r.bytesProduced() > 0) undelivered = true;
             Status status = r.getStatus();
+            if (guard != null) guard.afterUnwrap(r);
             if (status == Status.BUFFER_UNDERFLOW) break; // a partial record: the transport keeps it for us
             if (status == Status.BUFFER_OVERFLOW) {
                 Action a = deliver();
@@ -282,6 +306,7 @@ public final class TlsConnection implements Connection {
 
     private Action handshakeFinished() {
         handshakeDone = true;
+        guard = new PostHandshakeGuard(engine);
         if (handshakeTimer != null) handshakeTimer.cancel();
         String alpn = engine.getApplicationProtocol();
         applicationProtocol = alpn == null || alpn.isEmpty() ? null : alpn;
@@ -403,6 +428,10 @@ public final class TlsConnection implements Connection {
 
     /** Encrypts the writes gathered in this callback. They are older than anything in the backlog. */
     private void flushPlain() {
+        if (plainOut != null && outboundClosed) {
+            plainOut.clear(); // nothing can be sent any more
+            return;
+        }
         if (plainOut != null && plainOut.position() > 0 && !wrapping) {
             plainOut.flip();
             if (tasks.running() || !wrapAndSend(plainOut)) {
@@ -475,6 +504,10 @@ public final class TlsConnection implements Connection {
     }
 
     private void enqueue(Object item) {
+        if (released) { // closed meanwhile (a nested callback aborted): nothing will send it
+            if (item instanceof FileSend f) completeQuietly(f);
+            return;
+        }
         if (backlog == null) backlog = new ArrayDeque<>();
         if (plainOut != null && plainOut.position() > 0 && !wrapping) {
             // Gathered writes are older: they go first, keeping write order.
@@ -519,6 +552,7 @@ public final class TlsConnection implements Connection {
         try {
             return f.pump(raw, this::wrapAndSend, () -> outboundClosed);
         } catch (IOException e) {
+            completeQuietly(f); // before the abort, which drops the backlog this file is still the head of
             outboundClosed = true;
             raw.abort(e);
             return true;
@@ -619,22 +653,25 @@ public final class TlsConnection implements Connection {
     /**
      * Sends part of a file, encrypted: TLS needs the bytes in user space, so there is no zero copy here.
      * The file is read a record at a time as the transport has room, so a large file is never held in
-     * memory; later writes wait behind it.
+     * memory; later writes wait behind it. {@code onDone} runs once, when the file is sent or dropped.
      */
     @Override
-    public void sendFile(FileChannel file, long position, long count, Runnable onSent) {
+    public void sendFile(FileChannel file, long position, long count, Runnable onDone) {
         if (!onOwner()) {
-            execute(() -> sendFile(file, position, count, onSent));
+            execute(() -> sendFile(file, position, count, onDone));
             return;
         }
-        if (outboundClosed || closeRequested) return;
-        FileSend f = new FileSend(file, position, count, onSent);
-        if (!handshakeDone || hasBacklog() || wrapping || tasks.running()) {
-            enqueue(f);
+        FileSend f = new FileSend(file, position, count, onDone);
+        if (outboundClosed || closeRequested) {
+            completeQuietly(f); // dropped, like a write to a closed socket; the caller still learns it is done
             return;
         }
-        flushPlain();
-        if (!pump(f)) enqueue(f);
+        // Queued first, even when it can go at once: a callback made while it is sent (writability, or one that
+        // throws) may close the connection, and closed() then finds the file in the backlog and drops it.
+        boolean idle = handshakeDone && !hasBacklog() && !wrapping && !tasks.running();
+        if (idle) flushPlain(); // what this callback wrote before (a response head) goes out first, uncopied
+        enqueue(f);
+        if (idle) drainBacklog();
     }
 
     @Override

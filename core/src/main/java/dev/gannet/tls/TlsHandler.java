@@ -29,6 +29,9 @@ import javax.net.ssl.SSLException;
  *       {@link TlsConfig#delegatedTaskExecutor()}, not on the event loop; the connection reads nothing while
  *       one runs.</li>
  *   <li>The peer's close_notify reaches the application as {@code onEndOfInput}; closing sends ours.</li>
+ *   <li>A client's renegotiation (TLS 1.2) fails its connection; KeyUpdates (TLS 1.3) are bounded per connection
+ *       ({@link PostHandshakeGuard}).</li>
+ *   <li>A file given to {@code sendFile} has its callback run once, when sent or when the connection ends first.</li>
  * </ul>
  */
 public final class TlsHandler implements Handler {

@@ -39,10 +39,14 @@ public interface Connection extends Executor {
 
     /**
      * Sends {@code count} bytes of a file from {@code position} without copying them through user space
-     * (sendfile) when the connection carries no filter such as TLS. The file stays open until sent; the
-     * caller closes it in {@link Handler#onClose} or after {@code onSent} runs.
+     * (sendfile) when the connection carries no filter such as TLS.
+     *
+     * <p>{@code onDone} (may be null) runs exactly once, on the owner thread: when the bytes were handed to the
+     * kernel, or when the region is dropped unsent because the connection closed, was aborted or reset, or was
+     * already closed when this was called. The caller closes {@code file} there (or reuses it): the transport never
+     * closes it, and never keeps it past that call.
      */
-    void sendFile(FileChannel file, long position, long count, Runnable onSent);
+    void sendFile(FileChannel file, long position, long count, Runnable onDone);
 
     /** Asks for a flush now instead of at the end of the turn. */
     void flush();
@@ -58,7 +62,12 @@ public interface Connection extends Executor {
 
     void resumeReading();
 
-    /** Flushes pending output, then closes. */
+    /**
+     * Flushes pending output, then closes. A peer that does not read cannot hold this up for long: when the server's
+     * close timeout passes with output still queued, the connection is reset and the output dropped. Input that
+     * arrives then is read and discarded for a short while (until the peer's end of input, at most a second),
+     * after the output side was shut down, so that unread input does not turn the close into a reset.
+     */
     void close();
 
     /**

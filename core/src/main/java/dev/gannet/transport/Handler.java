@@ -50,8 +50,9 @@ public interface Handler {
     }
 
     /**
-     * The server began a graceful shutdown. Return {@link Action#CLOSE} (the default) to close once pending
-     * output is flushed, or {@link Action#KEEP} to finish in-flight work and close later; connections still
+     * The server began a graceful shutdown. Input the peer sent before it is handed to {@link #onData} first, so
+     * a request waiting in the socket is seen, not reset. Return {@link Action#CLOSE} (the default) to close once
+     * pending output is flushed, or {@link Action#KEEP} to finish in-flight work and close later; connections still
      * open at the deadline are closed hard.
      */
     default Action onDrain(Connection connection) {

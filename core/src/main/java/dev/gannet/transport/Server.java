@@ -35,6 +35,14 @@ public interface Server extends AutoCloseable {
     boolean isAccepting();
 
     /**
+     * Whether the server wants new traffic: false from the moment a shutdown begins, including the readiness grace
+     * during which it still accepts and serves ({@link ServerConfig#readinessGrace()}). For readiness probes.
+     */
+    default boolean isReady() {
+        return isAccepting();
+    }
+
+    /**
      * Stops accepting, asks each connection to drain ({@link Handler#onDrain}), and closes what is still open
      * when {@code deadline} passes. Completes when every connection and loop is closed.
      */

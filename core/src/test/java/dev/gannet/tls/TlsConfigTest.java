@@ -176,4 +176,16 @@ class TlsConfigTest {
         assertThatThrownBy(() -> TlsConfig.server(dir.resolve("missing.pem"), keyFile))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing.pem");
     }
+
+    @Test
+    void aDefaultAlpnListAppliesOnlyWhenTheApplicationSetNone() {
+        TlsConfig plain = TlsConfig.selfSigned("localhost");
+        TlsConfig defaulted = plain.withDefaultApplicationProtocols("http/1.1");
+        assertThat(defaulted.applicationProtocols()).containsExactly("http/1.1");
+        assertThat(defaulted.sslContext()).isSameAs(plain.sslContext());
+        TlsConfig own = plain.toBuilder().applicationProtocols("h2", "http/1.1").build();
+        assertThat(own.withDefaultApplicationProtocols("http/1.1")).isSameAs(own);
+        TlsConfig selecting = plain.toBuilder().applicationProtocolSelector((engine, offered) -> "x").build();
+        assertThat(selecting.withDefaultApplicationProtocols("http/1.1")).isSameAs(selecting);
+    }
 }

@@ -12,6 +12,6 @@
  *
  * <p>Threading: a session belongs to the thread of its connection; the gateway runs every session on one event
  * loop, so routing between them needs no locks. A journal is written by that thread only; its group-commit thread
- * only forces the file.
+ * only forces the file. {@code FepMain} (the command line) runs on the main thread and a shutdown hook.
  */
 package dev.gannet.fep;

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /**
  * The {@code Date} header line, formatted once per second and shared: formatting a date per response would
@@ -11,7 +12,13 @@ import java.time.format.DateTimeFormatter;
  * never written in place).
  */
 final class DateHeader {
-    private static final DateTimeFormatter RFC_1123 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    /**
+     * RFC 9110's IMF-fixdate, the one format a server sends dates in ("Sun, 06 Nov 1994 08:49:37 GMT"): always two
+     * digits for the day, where {@link DateTimeFormatter#RFC_1123_DATE_TIME} prints one ("6 Nov"). English names
+     * whatever the default locale.
+     */
+    static final DateTimeFormatter IMF_FIXDATE =
+            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
 
     /** A formatted line and the {@link System#nanoTime()} at which its second ends. */
     private record Line(byte[] bytes, long endsAt) {}
@@ -40,9 +47,6 @@ final class DateHeader {
     }
 
     private static byte[] format(long millis) {
-        // RFC 9110 wants a two-digit day ("Sun, 06 Nov 1994"); RFC_1123_DATE_TIME prints "6 Nov".
-        String s = RFC_1123.format(Instant.ofEpochMilli(millis));
-        if (s.charAt(6) == ' ') s = s.substring(0, 5) + "0" + s.substring(5);
-        return ("Date: " + s + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        return ("Date: " + IMF_FIXDATE.format(Instant.ofEpochMilli(millis)) + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -22,6 +22,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * it: it may miss a request recorded at that instant, but every figure it reads is one the loop wrote.
  */
 public final class HttpMetrics {
+    /**
+     * The method label of every method the router does not know (index -1), as OpenTelemetry's HTTP conventions
+     * name it: one series for all of them, so a client sending made-up methods cannot create series at will, and
+     * none is counted under another's name.
+     */
+    static final String OTHER_METHOD = "_OTHER";
     /** OpenTelemetry's default bucket boundaries for request durations, in seconds. */
     static final double[] BUCKETS = {0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10};
     /** The same boundaries in nanoseconds, so placing a duration needs no floating point. */
@@ -146,7 +152,7 @@ public final class HttpMetrics {
             if (s == null || s.status != status || s.methodIndex != methodIndex) {
                 // Only a change of method or status on a route pays for the map lookup (and its boxed key).
                 s = series.computeIfAbsent(key(routeId, methodIndex, status),
-                        k -> new Series(methodIndex, method, route, status));
+                        k -> new Series(methodIndex, methodIndex < 0 ? OTHER_METHOD : method, route, status));
                 lastByRoute[routeId] = s;
             }
             int b = 0;
@@ -203,11 +209,21 @@ public final class HttpMetrics {
 
     /** p50, p99, p99.9 and max in microseconds, over everything recorded since the server started. */
     public long[] latencyPercentilesMicros() {
-        Histogram total = new Histogram(HIGHEST_MICROS, 2);
-        // Histogram.add counts what it reads, so a sum taken while a loop records is still self-consistent.
-        for (Shard s : shards) s.read(() -> total.add(s.latency));
+        Histogram total = newLatencyHistogram();
+        addLatencyTo(total);
         return new long[] {total.getValueAtPercentile(50), total.getValueAtPercentile(99),
                 total.getValueAtPercentile(99.9), total.getMaxValue()};
+    }
+
+    /** A histogram shaped as the shards' ones, for {@link #addLatencyTo}. */
+    static Histogram newLatencyHistogram() {
+        return new Histogram(HIGHEST_MICROS, 2);
+    }
+
+    /** Adds every latency recorded since the server started (in microseconds) to {@code into}. */
+    void addLatencyTo(Histogram into) {
+        // Histogram.add counts what it reads, so a sum taken while a loop records is still self-consistent.
+        for (Shard s : shards) s.read(() -> into.add(s.latency));
     }
 
     /** Requests answered since the server started. */

@@ -22,6 +22,13 @@ import java.util.List;
  * {@link HttpConfig#blockingByDefault()}) runs on a virtual thread, for code that blocks.
  */
 public final class HttpServer {
+    /**
+     * The ALPN name this server speaks, selected when a TLS client offers it unless {@code TlsConfig}'s
+     * {@code applicationProtocols} say otherwise (RFC 7301). A client offering only other protocols (h2 alone) is
+     * refused with no_application_protocol; one offering none is served.
+     */
+    public static final String ALPN_HTTP_1_1 = "http/1.1";
+
     private final HttpConfig config;
     private final List<Object[]> routes = new ArrayList<>();
     private final List<Middleware> middleware = new ArrayList<>();
@@ -99,7 +106,9 @@ public final class HttpServer {
 
     /** A WebSocket endpoint: a GET route that upgrades (RFC 6455); other requests to it get 426. */
     public HttpServer ws(String pattern, dev.gannet.http.ws.WebSocketConfig config, dev.gannet.http.ws.WebSocketHandler handler) {
-        return route("GET", pattern, dev.gannet.http.ws.WebSocketRoute.handler(config, handler));
+        // The transport's idle timeout still applies once upgraded: the socket says 1001 before it would reset.
+        return route("GET", pattern,
+                dev.gannet.http.ws.WebSocketRoute.handler(config, handler, this.config.server().idleTimeout()));
     }
 
     /** A server-sent events endpoint with the default settings. */
@@ -125,7 +134,9 @@ public final class HttpServer {
     public Server start() throws IOException {
         HttpTransportHandler handler = handler();
         // One tick a second drives the header timeout and the minimum body rate without a timer per request.
-        Server server = TcpServer.start(config.server().toBuilder().tickInterval(java.time.Duration.ofSeconds(1)).build(), handler);
+        var tls = config.server().tls();
+        Server server = TcpServer.start(config.server().toBuilder().tickInterval(java.time.Duration.ofSeconds(1))
+                .tls(tls == null ? null : tls.withDefaultApplicationProtocols(ALPN_HTTP_1_1)).build(), handler);
         handler.server(server);
         return server;
     }
@@ -140,10 +151,13 @@ public final class HttpServer {
             Route route = (Route) r[2];
             b.add((String) r[0], (String) r[1], new Route(route.pattern(), wrap(route.handler()), route.blocking(), id++));
         }
-        Route notFound = new Route("", wrap((req, res) -> res.status(404).text("Not Found")), false, id++);
+        Router<Route> router = b.build();
+        Route notFound = new Route("", wrap((req, res) -> {
+            if (!DirectoryRedirect.answer(router, req, res)) res.status(404).text("Not Found");
+        }), false, id++);
         Route notAllowed = new Route("", wrap((req, res) -> res.status(405).header("Allow", req.allow()).text("Method Not Allowed")), false, id++);
         metrics = new HttpMetrics(id);
-        handler = new HttpTransportHandler(config, b.build(), notFound, notAllowed, metrics);
+        handler = new HttpTransportHandler(config, router, notFound, notAllowed, metrics);
         return handler;
     }
 

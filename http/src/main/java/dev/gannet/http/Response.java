@@ -224,7 +224,8 @@ public final class Response {
 
     /**
      * Sends {@code count} bytes of a file from {@code position}, zero-copy (sendfile) on plain connections. The
-     * channel is closed once sent, or when the connection closes first.
+     * channel is closed once sent, or at once when the connection closes, is reset or aborted first: the transport
+     * hands every queued file back ({@code Connection.sendFile}'s completion runs either way).
      */
     public void sendFile(java.nio.channels.FileChannel file, long position, long count) {
         begin();

@@ -16,11 +16,14 @@ import java.util.Map;
 
 /**
  * Serves a directory: mount it on a wildcard route ({@code app.get("/static/*", StaticFiles.of(dir))}). Files go
- * out with sendfile; ETag and Last-Modified give 304s; a single byte range gives 206. A request that would leave
+ * out with sendfile; ETag and Last-Modified give 304s; a single byte range gives 206. A directory asked for without
+ * its trailing slash is redirected to it (the route's own root is, by the server: {@code /static} to
+ * {@code /static/}). A request that would leave
  * the directory (dot segments, encoded slashes, symbolic links pointing out) gets 404, never the file.
  */
 public final class StaticFiles implements HttpHandler {
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
+    /** For reading If-Modified-Since: it also accepts a one-digit day, which some clients send. */
+    private static final DateTimeFormatter RFC_1123 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"), Map.entry("htm", "text/html; charset=utf-8"),
             Map.entry("css", "text/css; charset=utf-8"), Map.entry("js", "text/javascript; charset=utf-8"),
@@ -48,6 +51,12 @@ public final class StaticFiles implements HttpHandler {
         Entry e = lookup(req.pathParam("*"));
         if (e == null) {
             res.status(404).text("Not Found");
+            return;
+        }
+        if (e.directoryWithoutSlash) {
+            // Its index's relative links resolve against the slashed path only, as in nginx.
+            String query = req.queryString();
+            res.status(301).header("Location", req.path() + "/" + (query != null ? "?" + query : "")).end();
             return;
         }
         res.header("ETag", e.etag).header("Last-Modified", e.lastModified).header("Accept-Ranges", "bytes");
@@ -87,7 +96,7 @@ public final class StaticFiles implements HttpHandler {
      * {@link #FRESH_NANOS}, as nginx's open file cache does, so a changed file is seen within a second.
      */
     private record Entry(Path file, long size, long modifiedMillis, String etag, String lastModified, String contentType,
-                         long checkedAt) {
+                         boolean directoryWithoutSlash, long checkedAt) {
     }
 
     private static final long FRESH_NANOS = 1_000_000_000L;
@@ -107,7 +116,8 @@ public final class StaticFiles implements HttpHandler {
         BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
         long modified = attrs.lastModifiedTime().toMillis() / 1000 * 1000;
         e = new Entry(file, attrs.size(), modified, "\"" + Long.toHexString(attrs.size()) + "-" + Long.toHexString(modified) + "\"",
-                HTTP_DATE.format(Instant.ofEpochMilli(modified)), contentType(file), now);
+                DateHeader.IMF_FIXDATE.format(Instant.ofEpochMilli(modified)), contentType(file),
+                !key.isEmpty() && !key.endsWith("/") && Files.isDirectory(root.resolve(key)), now);
         if (cache.size() >= MAX_ENTRIES) cache.clear();
         cache.put(key, e);
         return e;
@@ -147,7 +157,7 @@ public final class StaticFiles implements HttpHandler {
         String ims = req.header("if-modified-since");
         if (ims != null) {
             try {
-                return ZonedDateTime.parse(ims, HTTP_DATE).toInstant().toEpochMilli() >= modified;
+                return ZonedDateTime.parse(ims, RFC_1123).toInstant().toEpochMilli() >= modified;
             } catch (DateTimeParseException e) {
                 return false;
             }

@@ -102,4 +102,20 @@ class HttpMetricsTest {
         Thread.ofVirtual().start(() -> deferred[0] = m.shard(2).endLater(0, "GET", "/a", 0, 200, start)).join();
         assertThat(deferred[0]).isFalse();
     }
+
+    @Test
+    void methodsTheRouterDoesNotKnowShareTheOtherLabel() {
+        HttpMetrics m = new HttpMetrics(1);
+        HttpMetrics.Shard s = m.shard(0);
+        s.begin();
+        s.end(-1, "FROBNICATE", "/a", 0, 405, 1_000);
+        s.begin();
+        s.end(-1, "PURGE", "/a", 0, 405, 1_000);
+        s.begin();
+        s.end(0, "GET", "/a", 0, 405, 1_000);
+        String text = m.prometheus();
+        assertThat(text).doesNotContain("FROBNICATE").doesNotContain("PURGE")
+                .contains("http_server_request_duration_seconds_count{http_request_method=\"_OTHER\",http_route=\"/a\",http_response_status_code=\"405\"} 2\n")
+                .contains("http_server_request_duration_seconds_count{http_request_method=\"GET\",http_route=\"/a\",http_response_status_code=\"405\"} 1\n");
+    }
 }

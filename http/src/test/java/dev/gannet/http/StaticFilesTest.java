@@ -36,7 +36,9 @@ class StaticFilesTest {
         Files.writeString(dir.resolve("secret.txt"), "do not serve");
         Files.createSymbolicLink(root.resolve("escape.txt"), dir.resolve("secret.txt"));
         server = HttpServer.create(HttpConfig.builder().server(ServerConfig.builder().host("127.0.0.1", 0).engine("nio").threads(1).build()).build())
-                .get("/static/*", StaticFiles.of(root)).start();
+                .get("/static/*", StaticFiles.of(root))
+                .post("/drop/*", (req, res) -> res.text("dropped"))
+                .start();
     }
 
     @AfterEach
@@ -84,5 +86,52 @@ class StaticFilesTest {
                 assertThat(resp.body()).as(path).doesNotContain("do not serve");
             }
         }
+    }
+
+    @Test
+    void lastModifiedIsAnImfFixdateWithATwoDigitDay() throws Exception {
+        Path file = dir.resolve("root/early.txt");
+        Files.writeString(file, "dated");
+        // The 7th: RFC_1123_DATE_TIME would print "Mon, 7 Dec 2026"; RFC 9110's IMF-fixdate needs "07".
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-12-07T08:09:05Z")));
+        try (RawHttp raw = new RawHttp(server.port())) {
+            RawHttp.Resp resp = raw.send("GET /static/early.txt HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertThat(resp.head()).contains("\r\nLast-Modified: Mon, 07 Dec 2026 08:09:05 GMT\r\n");
+            // Every Date the server sends is an IMF-fixdate too.
+            assertThat(resp.head()).containsPattern("\r\nDate: (Mon|Tue|Wed|Thu|Fri|Sat|Sun), \\d{2} "
+                    + "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \\d{4} \\d{2}:\\d{2}:\\d{2} GMT\r\n");
+        }
+        assertThat(get("/static/early.txt", "If-Modified-Since", "Mon, 07 Dec 2026 08:09:05 GMT").statusCode()).isEqualTo(304);
+        assertThat(get("/static/early.txt", "If-Modified-Since", "Sun, 06 Dec 2026 08:09:05 GMT").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aDirectoryRouteWithoutItsTrailingSlashRedirects() throws Exception {
+        try (RawHttp raw = new RawHttp(server.port())) {
+            RawHttp.Resp resp = raw.send("GET /static HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertThat(resp.status()).isEqualTo(301);
+            assertThat(resp.head()).contains("\r\nLocation: /static/\r\n");
+            // The query goes along; other methods keep theirs with 308.
+            resp = raw.send("GET /static?v=2 HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertThat(resp.status()).isEqualTo(301);
+            assertThat(resp.head()).contains("\r\nLocation: /static/?v=2\r\n");
+            resp = raw.send("POST /drop HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n").read();
+            assertThat(resp.status()).isEqualTo(308);
+            assertThat(resp.head()).contains("\r\nLocation: /drop/\r\n");
+            // A directory inside the served one, likewise; a path that matches nothing stays a 404.
+            Files.writeString(dir.resolve("root/docs/index.html"), "<h1>docs</h1>");
+            resp = raw.send("GET /static/docs?x=1 HTTP/1.1\r\nHost: x\r\n\r\n").read();
+            assertThat(resp.status()).isEqualTo(301);
+            assertThat(resp.head()).contains("\r\nLocation: /static/docs/?x=1\r\n");
+            assertThat(raw.send("GET /static/docs/ HTTP/1.1\r\nHost: x\r\n\r\n").read().body()).isEqualTo("<h1>docs</h1>");
+            assertThat(raw.send("GET /nothing HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(404);
+            assertThat(raw.send("GET /stat HTTP/1.1\r\nHost: x\r\n\r\n").read().status()).isEqualTo(404);
+        }
+        // A client following the redirect gets the index.
+        HttpResponse<String> followed = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build()
+                .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/static")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(followed.statusCode()).isEqualTo(200);
+        assertThat(followed.body()).isEqualTo("<h1>home</h1>");
     }
 }

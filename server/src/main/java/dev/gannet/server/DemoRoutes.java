@@ -5,8 +5,6 @@ import dev.gannet.http.HttpServer;
 import dev.gannet.http.JsonMapper;
 import dev.gannet.http.Request;
 import dev.gannet.http.sse.SseConfig;
-import dev.gannet.http.sse.SseHandler;
-import dev.gannet.http.sse.SseStream;
 import dev.gannet.http.ws.CloseCodes;
 import dev.gannet.http.ws.WebSocket;
 import dev.gannet.http.ws.WebSocketConfig;
@@ -17,8 +15,6 @@ import dev.gannet.transport.Server;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.GarbageCollectorMXBean;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -30,12 +26,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -62,26 +53,29 @@ final class DemoRoutes {
     }
 
     static void install(HttpServer app, AtomicReference<Server> server, boolean benchRoutes) {
-        Live live = new Live(app, server);
+        Live live = new Live(app);
+        StatsFeed feed = new StatsFeed(app, server, live.socketsOpen::get);
         app.get("/plaintext", (req, res) -> res.contentType("text/plain").send(HELLO));
         app.get("/json", (req, res) -> res.json(new Message("Hello, World!")));
 
         // The dashboard: static files read once at startup, served from memory.
         byte[] index = resource("index.html");
         byte[] js = resource("dashboard.js");
+        byte[] axis = resource("axis.js");
         byte[] css = resource("dashboard.css");
         app.get("/", (req, res) -> res.contentType("text/html; charset=utf-8").header("Cache-Control", "no-cache").send(index));
         app.get("/dashboard/dashboard.js", (req, res) -> res.contentType("text/javascript; charset=utf-8").header("Cache-Control", "no-cache").send(js));
+        app.get("/dashboard/axis.js", (req, res) -> res.contentType("text/javascript; charset=utf-8").header("Cache-Control", "no-cache").send(axis));
         app.get("/dashboard/dashboard.css", (req, res) -> res.contentType("text/css; charset=utf-8").header("Cache-Control", "no-cache").send(css));
 
         app.get("/health", (req, res) -> res.json(Map.of("status", "UP")));
         app.get("/health/live", (req, res) -> res.json(Map.of("status", "UP")));
         app.get("/health/ready", (req, res) -> {
             Server s = server.get();
-            boolean ready = s != null && s.isAccepting();
+            boolean ready = s != null && s.isReady();
             res.status(ready ? 200 : 503).json(Map.of("status", ready ? "UP" : "DOWN"));
         });
-        app.get("/stats", (req, res) -> res.json(live.stats()));
+        app.get("/stats", (req, res) -> res.json(feed.stats()));
         app.get("/metrics", (req, res) -> res.contentType("text/plain; version=0.0.4; charset=utf-8")
                 .text(app.metrics().prometheus() + transportMetrics(server.get())));
 
@@ -90,13 +84,13 @@ final class DemoRoutes {
         // endpoint's handler is made on its first request (never before the server listens).
         WebSocketConfig echoConfig = WebSocketConfig.builder().build();
         WebSocketConfig chatConfig = WebSocketConfig.builder().maxMessageSize(16 * 1024).build();
-        app.route("GET", "/ws", webSocket(server, echoConfig, live.echo(), req -> true));
-        app.route("GET", "/chat/{room}", webSocket(server, chatConfig, live.chat(),
+        app.route("GET", "/ws", webSocket(app, server, echoConfig, live.echo(), req -> true));
+        app.route("GET", "/chat/{room}", webSocket(app, server, chatConfig, live.chat(),
                 req -> ROOM.matcher(req.pathParam("room")).matches()));
 
         // Heartbeats are moot with an event every second; a client too slow for that misses ticks rather than queueing them.
         app.sse("/events/stats", SseConfig.builder().heartbeatInterval(java.time.Duration.ZERO)
-                .slowConsumer(SseConfig.SlowConsumer.DROP).build(), live.statsStream());
+                .slowConsumer(SseConfig.SlowConsumer.DROP).build(), feed.handler());
 
         if (benchRoutes) {
             app.get("/bench/1k", (req, res) -> res.contentType("application/octet-stream").send(ONE_KB));
@@ -111,10 +105,11 @@ final class DemoRoutes {
      * A WebSocket route whose request is checked first ({@code accept}: 400 before any upgrade, so a bad room never
      * becomes a socket) and whose Origin allow-list lists the server's own origins.
      */
-    private static HttpHandler webSocket(AtomicReference<Server> server, WebSocketConfig config,
+    private static HttpHandler webSocket(HttpServer app, AtomicReference<Server> server, WebSocketConfig config,
                                          WebSocketHandler handler, java.util.function.Predicate<Request> accept) {
         Supplier<HttpHandler> upgrade = lazily(() -> WebSocketRoute.handler(
-                config.toBuilder().allowedOrigins(ownOrigins(server.get())).build(), handler));
+                config.toBuilder().allowedOrigins(ownOrigins(server.get())).build(), handler,
+                app.config().server().idleTimeout()));
         return (req, res) -> {
             if (!accept.test(req)) {
                 res.status(400).text("Bad Request: a room name is 1 to 64 letters, digits, '-' or '_'\n");
@@ -190,141 +185,42 @@ final class DemoRoutes {
     private static String transportMetrics(Server s) {
         if (s == null) return "";
         var t = s.stats();
-        return "# TYPE gannet_connections_open gauge\ngannet_connections_open " + t.open() + "\n"
-                + "# TYPE gannet_connections_accepted_total counter\ngannet_connections_accepted_total " + t.accepted.sum() + "\n"
-                + "# TYPE gannet_connections_rejected_total counter\ngannet_connections_rejected_total " + t.rejected.sum() + "\n"
-                + "# TYPE gannet_connection_errors_total counter\ngannet_connection_errors_total " + t.errors.sum() + "\n"
-                + "# TYPE gannet_bytes_read_total counter\ngannet_bytes_read_total " + t.bytesRead.sum() + "\n"
-                + "# TYPE gannet_bytes_written_total counter\ngannet_bytes_written_total " + t.bytesWritten.sum() + "\n";
+        StringBuilder sb = new StringBuilder(1024);
+        metric(sb, "gannet_connections_open", "gauge", "Connections open now.", t.open());
+        metric(sb, "gannet_connections_accepted_total", "counter", "Connections accepted since the server started.", t.accepted.sum());
+        metric(sb, "gannet_connections_rejected_total", "counter", "Connections refused (over the connection limit) since the server started.", t.rejected.sum());
+        metric(sb, "gannet_connection_errors_total", "counter", "Connections closed by an error since the server started.", t.errors.sum());
+        metric(sb, "gannet_bytes_read_total", "counter", "Bytes read from sockets since the server started.", t.bytesRead.sum());
+        metric(sb, "gannet_bytes_written_total", "counter", "Bytes written to sockets since the server started.", t.bytesWritten.sum());
+        return sb.toString();
     }
 
-    /** The demo's live state: the stats, the sockets and streams open, and the one ticker that feeds the streams. */
+    /** One series with its # HELP and # TYPE lines, which Prometheus's text format expects of every family. */
+    private static void metric(StringBuilder sb, String name, String type, String help, long value) {
+        sb.append("# HELP ").append(name).append(' ').append(help).append('\n')
+                .append("# TYPE ").append(name).append(' ').append(type).append('\n')
+                .append(name).append(' ').append(value).append('\n');
+    }
+
+    /** The demo's sockets: the WebSocket echo and chat, and how many of them are open. */
     private static final class Live {
         private final HttpServer app;
-        private final AtomicReference<Server> server;
         private final JsonMapper json;
-        private final long started = System.currentTimeMillis();
-        private final AtomicInteger socketsOpen = new AtomicInteger();
-        private final Set<SseStream> streams = ConcurrentHashMap.newKeySet();
-        private final AtomicLong eventId = new AtomicLong();
-        /** The last tick's event (id, data), so that a stream that opens shows figures at once. */
-        private volatile String[] latest;
-        private final ScheduledThreadPoolExecutor ticker;
-        private ScheduledFuture<?> ticking; // guarded by this
-        // The last sample of the request counter, and the rate over the interval that ended there; guarded by this.
-        private long sampleNanos = System.nanoTime();
-        private long sampleRequests;
-        private long perSecond;
+        final AtomicInteger socketsOpen = new AtomicInteger();
 
-        Live(HttpServer app, AtomicReference<Server> server) {
+        Live(HttpServer app) {
             this.app = app;
-            this.server = server;
             this.json = app.config().json();
-            // One daemon thread for every stream; it runs only while a stream is open, and ends when idle.
-            ticker = new ScheduledThreadPoolExecutor(1, r -> Thread.ofPlatform().daemon().name("gannet-stats-ticker").unstarted(r));
-            ticker.setKeepAliveTime(10, TimeUnit.SECONDS);
-            ticker.allowCoreThreadTimeOut(true);
-            ticker.setRemoveOnCancelPolicy(true);
-        }
-
-        /** Requests per second over the last interval of at least a second; shorter intervals reuse the last rate. */
-        private synchronized long requestsPerSecond(long total) {
-            long now = System.nanoTime();
-            long elapsed = now - sampleNanos;
-            if (elapsed >= 950_000_000L) { // a tick may come a little early; 5% off is within the display's precision
-                perSecond = Math.round((total - sampleRequests) * 1e9 / elapsed);
-                sampleNanos = now;
-                sampleRequests = total;
-            }
-            return perSecond;
-        }
-
-        Map<String, Object> stats() {
-            Server s = server.get();
-            Map<String, Object> m = new LinkedHashMap<>();
-            long uptimeMs = Math.max(1, System.currentTimeMillis() - started);
-            m.put("uptimeSeconds", uptimeMs / 1000);
-            long requests = app.metrics().requests();
-            long[] p = app.metrics().latencyPercentilesMicros();
-            Map<String, Object> r = new LinkedHashMap<>();
-            r.put("total", requests);
-            r.put("active", app.metrics().activeRequests());
-            r.put("perSecond", requestsPerSecond(requests));
-            r.put("perSecondAverage", requests * 1000 / uptimeMs);
-            m.put("requests", r);
-            m.put("latencyMicros", Map.of("p50", p[0], "p99", p[1], "p999", p[2], "max", p[3]));
-            m.put("websockets", Map.of("open", socketsOpen.get()));
-            m.put("eventStreams", Map.of("open", streams.size()));
-            if (s != null) {
-                var t = s.stats();
-                m.put("engine", s.engine());
-                m.put("connections", Map.of("open", t.open(), "accepted", t.accepted.sum(), "closed", t.closed.sum(),
-                        "rejected", t.rejected.sum(), "idleTimeouts", t.idleTimeouts.sum(), "errors", t.errors.sum()));
-                m.put("bytes", Map.of("read", t.bytesRead.sum(), "written", t.bytesWritten.sum()));
-                m.put("loops", s.loops().stream().map(l -> Map.of("name", l.name(), "connections", l.connections(),
-                        "blockedWarnings", l.blockedWarnings())).toList());
-            }
-            List<Map<String, Object>> gcs = new ArrayList<>();
-            for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
-                gcs.add(Map.of("name", gc.getName(), "count", gc.getCollectionCount(), "timeMs", gc.getCollectionTime()));
-            }
-            m.put("gc", gcs);
-            return m;
         }
 
         String toJson(Object value) {
-            var out = new ByteArrayOutputStream(1024);
+            var out = new ByteArrayOutputStream(256);
             try {
                 json.write(value, out);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
             return out.toString(StandardCharsets.UTF_8);
-        }
-
-        /** Computes the stats once and sends the same text to every stream. */
-        private void tick() {
-            try {
-                if (streams.isEmpty()) return;
-                String data = toJson(stats());
-                String id = Long.toString(eventId.incrementAndGet());
-                // Under the lock, so that a stream opening now gets each event once and in order (sends only queue).
-                synchronized (streams) {
-                    latest = new String[] {id, data};
-                    for (SseStream s : streams) s.send(id, "stats", data);
-                }
-            } catch (RuntimeException e) {
-                // A failed tick must not cancel the schedule (a periodic task that throws never runs again).
-                System.err.println("gannet: stats tick failed: " + e);
-            }
-        }
-
-        SseHandler statsStream() {
-            return new SseHandler() {
-                @Override
-                public void onOpen(SseStream stream, Request request) {
-                    synchronized (streams) {
-                        String[] last = latest;
-                        if (last != null) stream.send(last[0], "stats", last[1]);
-                        streams.add(stream);
-                    }
-                    synchronized (Live.this) {
-                        if (ticking == null) ticking = ticker.scheduleAtFixedRate(Live.this::tick, 0, 1, TimeUnit.SECONDS);
-                    }
-                }
-
-                @Override
-                public void onClose(SseStream stream) {
-                    streams.remove(stream);
-                    synchronized (Live.this) {
-                        if (streams.isEmpty() && ticking != null) {
-                            ticking.cancel(false);
-                            ticking = null;
-                            latest = null; // stale by the time a stream opens again
-                        }
-                    }
-                }
-            };
         }
 
         WebSocketHandler echo() {

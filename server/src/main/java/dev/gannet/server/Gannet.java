@@ -7,11 +7,11 @@ import picocli.CommandLine.Command;
 @Command(name = "gannet", mixinStandardHelpOptions = true, versionProvider = Gannet.Version.class,
         description = "Gannet: a fast network server framework for Java 25.",
         subcommands = {ServeCommand.class, CommandLine.HelpCommand.class},
-        footer = {"", "The launcher also runs:", "  test                 the whole test suite", "  bench <name> [--quick] benchmarks (tcp)"})
+        footer = {"", "The launcher also runs:", "  test                 the whole test suite", "  bench <name> [--quick] benchmarks: tcp, http, ws, fep, alloc, idle, jmh (./gannet bench --help)"})
 public final class Gannet implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Gannet()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(CliErrors.install(new CommandLine(new Gannet())).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
     @Override

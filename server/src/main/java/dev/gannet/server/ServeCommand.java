@@ -21,16 +21,17 @@ import java.util.concurrent.Callable;
         description = "Start the server (HTTP/1.1 by default). Every flag also reads an environment variable.",
         showDefaultValues = true)
 final class ServeCommand implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "${env:PORT:-8080}", description = "port (env PORT)")
+    @Option(names = "--port", defaultValue = "${env:PORT:-8080}", converter = CliValues.Port.class,
+            description = "port, 0 for any free one (env PORT)")
     int port;
 
     @Option(names = "--host", defaultValue = "${env:HOST:-0.0.0.0}", description = "address to bind (env HOST)")
     String host;
 
-    @Option(names = "--engine", defaultValue = "${env:GANNET_ENGINE:-auto}", description = "nio, vthread, io_uring or auto: io_uring where the kernel allows, else nio (env GANNET_ENGINE)")
+    @Option(names = "--engine", defaultValue = "${env:GANNET_ENGINE:-auto}", converter = CliValues.Engine.class, description = "nio, vthread, io_uring or auto: io_uring where the kernel allows, else nio (env GANNET_ENGINE)")
     String engine;
 
-    @Option(names = "--threads", defaultValue = "${env:GANNET_THREADS:-0}",
+    @Option(names = "--threads", defaultValue = "${env:GANNET_THREADS:-0}", converter = CliValues.Threads.class,
             description = "event loops, 0 for one per core; ignored by vthread (env GANNET_THREADS)")
     int threads;
 
@@ -38,13 +39,13 @@ final class ServeCommand implements Callable<Integer> {
             description = "one listening socket per loop with SO_REUSEPORT (env GANNET_REUSE_PORT)")
     boolean reusePort;
 
-    @Option(names = "--mode", defaultValue = "${env:GANNET_MODE:-http}", description = "what to serve: http, or echo (raw TCP) (env GANNET_MODE)")
+    @Option(names = "--mode", defaultValue = "${env:GANNET_MODE:-http}", converter = CliValues.Mode.class, description = "what to serve: http, or echo (raw TCP) (env GANNET_MODE)")
     String mode;
 
     @Option(names = "--static", defaultValue = "${env:GANNET_STATIC}", description = "a directory to serve at /static/ (env GANNET_STATIC)")
     java.nio.file.Path staticDir;
 
-    @Option(names = "--debug", defaultValue = "${env:GANNET_DEBUG:-false}", description = "log every request (access log with request ids) (env GANNET_DEBUG)")
+    @Option(names = "--debug", defaultValue = "${env:GANNET_DEBUG:-false}", description = "log every request (access log with request ids), and print the stack trace of an error (env GANNET_DEBUG)")
     boolean debug;
 
     @Option(names = "--bench-routes", defaultValue = "${env:GANNET_BENCH_ROUTES:-false}",
@@ -62,26 +63,39 @@ final class ServeCommand implements Callable<Integer> {
     java.nio.file.Path tlsKey;
 
     @Option(names = "--shutdown-timeout", defaultValue = "${env:GANNET_SHUTDOWN_TIMEOUT:-30s}",
+            converter = CliValues.DurationValue.class,
             description = "graceful shutdown deadline, e.g. 30s or 500ms (env GANNET_SHUTDOWN_TIMEOUT)")
-    String shutdownTimeout;
+    Duration shutdownTimeout;
 
-    @Option(names = "--nats", defaultValue = "${env:NATS_URL}",
+    @Option(names = "--readiness-grace", defaultValue = "${env:GANNET_READINESS_GRACE:-0s}",
+            converter = CliValues.DurationValue.class,
+            description = "on shutdown, keep serving this long with /health/ready answering 503 before draining, "
+                    + "e.g. 5s (env GANNET_READINESS_GRACE)")
+    Duration readinessGrace;
+
+    @Option(names = "--nats", defaultValue = "${env:NATS_URL}", converter = CliValues.NatsUrls.class,
             description = "NATS server URL(s), comma-separated (nats://host:4222): WebSocket topics reach the subscribers of every node on it (env NATS_URL)")
     String nats;
 
     @Override
     public Integer call() throws Exception {
-        if (!mode.equals("echo") && !mode.equals("http")) {
-            System.err.println("gannet serve: unknown --mode '" + mode + "' (known: http, echo)");
-            return 2;
+        InetSocketAddress address = new InetSocketAddress(host, port);
+        if (address.isUnresolved()) {
+            throw CliErrors.runtime("cannot resolve the host '" + host + "'; give --host an IP address or a name this "
+                    + "machine resolves (0.0.0.0 for every interface)", null);
+        }
+        if (staticDir != null && !java.nio.file.Files.isDirectory(staticDir)) {
+            throw CliErrors.runtime("--static " + staticDir + ": " + (java.nio.file.Files.exists(staticDir)
+                    ? "not a directory" : "no such directory") + "; give a directory to serve at /static/", null);
         }
         TlsConfig tlsConfig = tlsConfig();
         ServerConfig config = ServerConfig.builder()
-                .address(new InetSocketAddress(host, port))
+                .address(address)
                 .engine(engine)
                 .threads(threads)
                 .reusePort(reusePort)
-                .shutdownTimeout(parseDuration(shutdownTimeout))
+                .shutdownTimeout(shutdownTimeout)
+                .readinessGrace(readinessGrace)
                 .tls(tlsConfig)
                 .build();
         Server server;
@@ -97,7 +111,13 @@ final class ServeCommand implements Callable<Integer> {
             if (nats != null && !nats.isBlank()) {
                 // Before start: sockets must not subscribe to topics that are not yet fanned out.
                 fanout = dev.gannet.nats.NatsFanout.connect(nats);
-                app.topics().fanout(fanout);
+                try {
+                    app.topics().fanout(fanout);
+                } catch (java.io.UncheckedIOException e) {
+                    // Only here is it known that the failure was the NATS connection and which flag set it.
+                    throw CliErrors.runtime("cannot connect to NATS at " + nats + "; start a NATS server there or "
+                            + "fix --nats (env NATS_URL)", e);
+                }
                 System.out.println("gannet: WebSocket topics fan out over NATS " + fanout.config().servers()
                         + " (node " + fanout.config().nodeId() + ")");
             }
@@ -110,8 +130,8 @@ final class ServeCommand implements Callable<Integer> {
             server.shutdownGracefully(config.shutdownTimeout()).join();
             if (natsFanout != null) natsFanout.close(); // after the sockets: their last publishes still go out
         }, "gannet-shutdown"));
-        System.out.println("gannet: " + mode + (tlsConfig != null ? " (TLS)" : "") + " server on " + server.localAddress() + " (engine " + server.engine()
-                + (server.engine().equals("vthread") ? "" : ", " + config.loopCount() + " loops") + ")");
+        System.out.println(StartupLine.of(mode, tlsConfig != null, server.localAddress(), server.engine(),
+                server.engine().equals("vthread") ? 0 : config.loopCount()));
         // The loops are daemon threads: keep the JVM up until the server stops (SIGTERM runs the hook above).
         server.terminationFuture().join();
         return 0;
@@ -119,9 +139,19 @@ final class ServeCommand implements Callable<Integer> {
 
     private TlsConfig tlsConfig() throws java.io.IOException {
         if (tlsCert != null || tlsKey != null) {
-            if (tlsCert == null || tlsKey == null) throw new picocli.CommandLine.ParameterException(
-                    new picocli.CommandLine(this), "--tls-cert and --tls-key go together");
-            return TlsConfig.server(tlsCert, tlsKey);
+            if (tlsCert == null || tlsKey == null) {
+                throw CliErrors.usage("--tls-cert and --tls-key go together: give both (or --tls alone for a "
+                        + "self-signed development certificate)");
+            }
+            requireFile(tlsCert, "--tls-cert", "the PEM certificate chain");
+            requireFile(tlsKey, "--tls-key", "the PEM private key");
+            try {
+                return TlsConfig.server(tlsCert, tlsKey);
+            } catch (IllegalArgumentException e) {
+                // The reader's message names the file and the fault (no PEM block, a key of another certificate).
+                throw CliErrors.runtime(e.getMessage() + "; --tls-cert takes a PEM certificate chain (leaf first), "
+                        + "--tls-key its PEM private key", e);
+            }
         }
         if (!tls) return null;
         // A development certificate, written out so that clients can be told to trust it (curl --cacert).
@@ -132,12 +162,15 @@ final class ServeCommand implements Callable<Integer> {
         return TlsConfig.server(dir.resolve("cert.pem"), dir.resolve("key.pem"));
     }
 
-    static Duration parseDuration(String s) {
-        s = s.trim().toLowerCase();
-        if (s.endsWith("ms")) return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
-        if (s.endsWith("s")) return Duration.ofSeconds(Long.parseLong(s.substring(0, s.length() - 1)));
-        if (s.endsWith("m")) return Duration.ofMinutes(Long.parseLong(s.substring(0, s.length() - 1)));
-        return Duration.ofSeconds(Long.parseLong(s));
+    private static void requireFile(java.nio.file.Path file, String flag, String what) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw CliErrors.runtime(flag + " " + file + ": " + (java.nio.file.Files.exists(file) ? "not a file"
+                    : "no such file") + "; give " + what, null);
+        }
+        if (!java.nio.file.Files.isReadable(file)) {
+            throw CliErrors.runtime(flag + " " + file + ": cannot be read (permission denied); give " + what
+                    + " in a file this user can read", null);
+        }
     }
 
     /** Writes back what it reads. */

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -136,9 +137,65 @@ class DashboardBrowserTest {
         File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
         Files.copy(shot.toPath(), Path.of("/tmp/dashboard.png"), StandardCopyOption.REPLACE_EXISTING);
 
+        // The page's socket drops (as an idle one did every minute): it reconnects without a second "joined" line.
+        String firstMe = (String) ((JavascriptExecutor) driver).executeScript("return me;");
+        ((JavascriptExecutor) driver).executeScript("socket.close();");
+        wait.withMessage("the page's chat reconnects as a new socket").until(d -> {
+            Object me = ((JavascriptExecutor) d).executeScript("return me;");
+            return me != null && !me.equals(firstMe) && d.findElement(By.id("chat-send")).isEnabled();
+        });
+        String afterReconnect = "still here after a reconnect";
+        driver.findElement(By.id("chat-input")).sendKeys(afterReconnect);
+        driver.findElement(By.id("chat-send")).click();
+        wait.withMessage("the reconnected page's message comes back to it").until(d -> text("chat-log").contains(afterReconnect));
+        List<String> joined = driver.findElements(By.cssSelector("#chat-log li.system")).stream()
+                .map(e -> e.getText()).filter(t -> t.contains("joined")).toList();
+        assertThat(joined).as("one \"joined\" line: a reconnect is quiet").hasSize(1);
+        assertThat(driver.findElements(By.cssSelector("#chat-log li.mine")).getLast().getText()).contains(afterReconnect);
+
         loading.set(false);
         load.join(5000);
         javaWs.sendClose(1000, "").join();
+    }
+
+    @Test
+    void aPageOpenedLaterShowsTheLastTicksAtOnceWithLatencyOfTheLastSecond() throws Exception {
+        // The server runs under load for a few ticks before any page opens.
+        Thread load = Thread.ofVirtual().start(() -> {
+            var req = HttpRequest.newBuilder(demo.uri("http", "/plaintext")).build();
+            while (loading.get()) {
+                try {
+                    demo.http.send(req, HttpResponse.BodyHandlers.discarding());
+                    Thread.sleep(2);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        var get = HttpRequest.newBuilder(demo.uri("http", "/stats")).build();
+        long loadFrom = uptime(get);
+        while (uptime(get) < loadFrom + 6) Thread.sleep(100); // five whole ticks with requests in each: slack for a slow machine
+
+        driver.get(demo.origin() + "/");
+        var wait = new WebDriverWait(driver, WAIT, Duration.ofMillis(50));
+        List<String> charts = List.of("connections-chart", "rps-chart", "p50-chart", "p99-chart");
+        wait.withMessage("the charts draw").until(d -> points("rps-chart") > 0);
+        // What the page shows first: the ticks the server kept, not the one tick of the moment.
+        Map<String, Integer> first = new java.util.LinkedHashMap<>();
+        for (String c : charts) first.put(c, points(c));
+        assertThat(first).as("points per chart on first draw").allSatisfy((c, n) -> assertThat(n).as(c).isGreaterThanOrEqualTo(3));
+
+        wait.withMessage("the latency cards show the last second").until(d ->
+                NUMBER.matcher(text("p50-value")).matches() && text("p50-sub").startsWith("last second"));
+        assertThat(text("p99-sub")).startsWith("last second").doesNotContain("since start");
+        assertThat(driver.findElement(By.cssSelector("article:has(#p50-chart)")).getAttribute("title"))
+                .as("the card says what the latency is").contains("inside the server");
+        loading.set(false);
+        load.join(5000);
+    }
+
+    private long uptime(HttpRequest stats) throws Exception {
+        return ((Number) json(demo.http.send(stats, HttpResponse.BodyHandlers.ofString()).body()).get("uptimeSeconds")).longValue();
     }
 
     @SuppressWarnings("unchecked")

@@ -47,20 +47,19 @@ class DemoRoutesTest {
     private record Event(String id, String name, String data) {
     }
 
-    @Test
-    void statsStreamSendsTheStatsOnceASecondWithIncreasingIds() throws Exception {
+    /** Reads events from /events/stats until {@code count} have come. */
+    private static List<Event> statsEvents(int count) throws Exception {
         var res = demo.http.send(HttpRequest.newBuilder(demo.uri("http", "/events/stats")).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
         List<Event> events = new ArrayList<>();
-        long t0 = System.nanoTime();
         try (InputStream body = res.body();
              BufferedReader in = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
             String id = null, name = null;
             StringBuilder data = new StringBuilder();
             String line;
-            while (events.size() < 3 && (line = in.readLine()) != null) {
+            while (events.size() < count && (line = in.readLine()) != null) {
                 if (line.isEmpty()) { // an event ends at a blank line
                     if (!data.isEmpty()) events.add(new Event(id, name, data.toString()));
                     id = name = null;
@@ -78,18 +77,53 @@ class DemoRoutesTest {
                 }
             }
         }
+        return events;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void statsStreamSendsTheHistoryThenTheStatsOnceASecondWithIncreasingIds() throws Exception {
+        long t0 = System.nanoTime();
+        List<Event> events = statsEvents(4);
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        assertThat(events).hasSize(3).allSatisfy(e -> assertThat(e.name()).isEqualTo("stats"));
-        // One tick a second (the first, or the last tick's event, at once): three events take one to two seconds.
+        assertThat(events).hasSize(4);
+        assertThat(events.get(0).name()).isEqualTo("history");
+        List<Event> ticks = events.subList(1, 4);
+        assertThat(ticks).allSatisfy(e -> assertThat(e.name()).isEqualTo("stats"));
+        // The history and the last tick's stats at once, then one tick a second: within one to six seconds.
         assertThat(elapsedMs).isBetween(900L, 6000L);
-        long first = Long.parseLong(events.get(0).id());
-        assertThat(events.stream().map(e -> Long.parseLong(e.id())).toList()).containsExactly(first, first + 1, first + 2);
-        Map<String, Object> stats = json(events.get(2).data());
-        assertThat(stats).containsKeys("uptimeSeconds", "requests", "latencyMicros", "connections", "websockets", "engine");
+        long first = Long.parseLong(ticks.get(0).id());
+        assertThat(ticks.stream().map(e -> Long.parseLong(e.id())).toList()).containsExactly(first, first + 1, first + 2);
+        Map<String, Object> stats = json(ticks.get(2).data());
+        assertThat(stats).containsKeys("time", "uptimeSeconds", "requests", "latencyMicros", "connections", "websockets", "engine");
         assertThat((Map<String, Object>) stats.get("requests")).containsKeys("total", "perSecond", "active");
-        assertThat((Map<String, Object>) stats.get("latencyMicros")).containsKeys("p50", "p99");
+        assertThat((Map<String, Object>) stats.get("latencyMicros")).containsKeys("intervalSeconds", "requests", "p50", "p99");
         assertThat(((Number) ((Map<?, ?>) stats.get("connections")).get("open")).longValue()).isPositive();
         assertThat(((Number) ((Map<?, ?>) stats.get("eventStreams")).get("open")).longValue()).isPositive();
+    }
+
+    @Test
+    void theHistoryHoldsTheTicksSoFarAndTheLatencyOfEachSecondAlone() throws Exception {
+        // Requests in one second, then a second without: its latency figure says there were none.
+        for (int i = 0; i < 20; i++) get("/plaintext");
+        long firstNow = ((Number) json(statsEvents(1).get(0).data()).get("now")).longValue();
+        Thread.sleep(2_500);
+        Map<String, Object> h = json(statsEvents(1).get(0).data());
+        List<Long> time = longs(h.get("time"));
+        assertThat(time).as("a tick a second since the server started").hasSizeGreaterThanOrEqualTo(2)
+                .hasSizeLessThanOrEqualTo(StatsFeed.HISTORY).isSorted();
+        for (String column : List.of("connections", "perSecond", "requests", "p50", "p99")) {
+            assertThat(longs(h.get(column))).as(column).hasSameSizeAs(time);
+        }
+        List<Long> requests = longs(h.get("requests"));
+        assertThat(requests.stream().mapToLong(Long::longValue).sum()).as("the 20 requests are in some ticks").isGreaterThanOrEqualTo(20);
+        assertThat(requests.getLast()).as("the last second had no requests").isZero();
+        assertThat(longs(h.get("p50")).getLast()).isZero();
+        assertThat(time.getLast()).as("ticks went on between the two").isGreaterThan(firstNow);
+    }
+
+    private static List<Long> longs(Object column) {
+        return ((List<?>) column).stream().map(o -> ((Number) o).longValue()).toList();
     }
 
     @Test
@@ -154,9 +188,10 @@ class DemoRoutesTest {
     void indexIsTheDashboardAndItsFilesHaveTheirTypes() throws Exception {
         var index = get("/");
         assertThat(index.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
-        assertThat(index.body()).contains("Gannet", "/dashboard/dashboard.js", "/dashboard/dashboard.css",
+        assertThat(index.body()).contains("Gannet", "/dashboard/dashboard.js", "/dashboard/axis.js", "/dashboard/dashboard.css",
                 "href=\"/plaintext\"", "href=\"/json\"", "href=\"/health\"", "href=\"/stats\"", "href=\"/metrics\"");
         assertThat(get("/dashboard/dashboard.js").headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
+        assertThat(get("/dashboard/axis.js").headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
         assertThat(get("/dashboard/dashboard.css").headers().firstValue("content-type")).hasValue("text/css; charset=utf-8");
         assertThat(get("/stats").body()).contains("\"perSecond\"", "\"websockets\"");
     }

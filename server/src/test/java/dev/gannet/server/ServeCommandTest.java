@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Runs {@code gannet serve} as a real process: it serves, honours flags and env, and stops on SIGTERM. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ServeCommandTest {
-    private static final Pattern LISTENING = Pattern.compile("server on .*:(\\d+) \\(engine (\\w+)");
+    private static final Pattern LISTENING = Pattern.compile("server on .*:(\\d+)/? \\(engine (\\w+)");
 
     private static Process serve(List<String> args, String... env) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),

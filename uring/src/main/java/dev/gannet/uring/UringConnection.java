@@ -5,15 +5,12 @@ import dev.gannet.engine.CloseLog;
 import dev.gannet.engine.ConnectionGroup;
 import dev.gannet.engine.ConnectionEvent;
 import dev.gannet.transport.Action;
-import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A connection on an io_uring loop. Input comes from one multishot receive that picks buffers from the loop's
@@ -24,8 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * chunks go back to the pool only then; and the descriptor is closed, and the slot freed, only when every
  * operation on it has completed (a close cancels the receive and waits for the send).
  */
-final class UringConnection implements Connection, UringLoop.Owner {
-    private static final AtomicLong IDS = new AtomicLong(1L << 40);
+final class UringConnection extends UringChannelConnection implements UringLoop.Owner {
     static final int MAX_INBOUND = 64 * 1024 * 1024;
     private static final int MAX_GATHER = UringLoop.SendScratch.IOV;
     private static final int REDELIVERY = 64 * 1024;
@@ -33,10 +29,7 @@ final class UringConnection implements Connection, UringLoop.Owner {
     /** Files up to this size are copied into a chunk rather than mapped: mapping costs more than the copy. */
     private static final int SMALL_FILE = 64 * 1024;
 
-    private final long id = IDS.incrementAndGet();
     private final long openedAt = System.nanoTime();
-    final UringLoop loop;
-    private final int fd;
     private final int slot;
     /** What the ring's operations name: the slot in the loop's registered file table, or the descriptor. */
     private final int target;
@@ -47,7 +40,6 @@ final class UringConnection implements Connection, UringLoop.Owner {
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
     private final long[] addresses = new long[MAX_GATHER];
     private ByteBuffer inbound;
-    private Object context;
     private boolean writable = true;
     private boolean readPaused;
     private boolean inputClosed;
@@ -66,19 +58,19 @@ final class UringConnection implements Connection, UringLoop.Owner {
     private java.lang.foreign.Arena mapped;
     /** 0 until decided, then 1 if files go out with SEND_ZC, -1 if not. */
     private int zeroCopy;
-    private boolean released;
+    /** Closed for the handler, output shut down, input received and dropped until the peer's end or the deadline. */
+    private boolean lingering;
+    /** Ends a close that takes longer than the group's close timeout; armed only when a close has to wait. */
+    private dev.gannet.engine.LoopTimer closeTimer;
     private Throwable closeCause;
     private Throwable handlerBug;
     private long lastActivity;
     private long nextTick;
-    private SocketAddress remote;
-    private SocketAddress local;
     UringConnection prev;
     UringConnection next;
 
     UringConnection(UringLoop loop, int fd, ConnectionGroup group) {
-        this.loop = loop;
-        this.fd = fd;
+        super(loop, fd);
         this.group = group;
         this.handler = group.handler;
         this.out = new OutboundBuffer(loop.pool);
@@ -141,6 +133,13 @@ final class UringConnection implements Connection, UringLoop.Owner {
 
     private void received(int res, int flags) {
         if ((flags & Ring.CQE_F_MORE) == 0) recvArmed = false;
+        if (lingering) {
+            if (res > 0) loop.buffers.recycle(flags >>> 16);
+            // More input, or the close's own cancel of the receive: keep discarding. The end, an error: done.
+            if (res > 0 || res == -Sockets.ECANCELED) lingerReceive();
+            else endLinger();
+            return;
+        }
         if (res > 0) {
             ByteBuffer data = loop.buffers.filled(flags >>> 16, res);
             try {
@@ -363,7 +362,10 @@ final class UringConnection implements Connection, UringLoop.Owner {
             loop.execute(() -> sendFile(file, position, count, onSent));
             return;
         }
-        if (closed || outputShutdownRequested) return;
+        if (closed || outputShutdownRequested) {
+            if (onSent != null) onSent.run();
+            return;
+        }
         out.appendFile(file, position, count, onSent);
         afterAppend();
     }
@@ -410,7 +412,7 @@ final class UringConnection implements Connection, UringLoop.Owner {
             return;
         }
         if (closing) {
-            closeNow(closeCause);
+            flushedForClose();
             return;
         }
         if (outputShutdownRequested && !outputShut) {
@@ -542,8 +544,8 @@ final class UringConnection implements Connection, UringLoop.Owner {
 
     private void handlerFailed(Throwable t) {
         if (t instanceof IOException) {
+            // Closing stops the reads; input that follows is discarded by the close's linger, not left to reset.
             closeCause = t;
-            inputClosed = true;
             close();
         } else {
             group.stats.handlerErrors.increment();
@@ -561,15 +563,73 @@ final class UringConnection implements Connection, UringLoop.Owner {
         }
         if (closed || closing) return;
         if (out.isEmpty() && sendInFlight == 0) {
-            closeNow(closeCause);
+            closing = true;
+            flushedForClose();
         } else {
             closing = true;
+            closeTimer = loop.schedule(this::closeExpired, group.closeNanos);
             updateReceive();
             if (!flushQueued) {
                 flushQueued = true;
                 loop.flushLater(this);
             }
         }
+    }
+
+    /**
+     * Everything queued went out: close, after a linger when the peer may still send. Closing a socket with unread
+     * input makes the kernel send a reset, which can destroy the response the peer has not read yet; so the output
+     * side is shut down (FIN) and input received and dropped until the peer ends it too, or the deadline passes.
+     */
+    private void flushedForClose() {
+        if (inputClosed) {
+            closeNow(closeCause);
+            return;
+        }
+        try {
+            Sockets.shutdown(fd, Sockets.SHUT_WR);
+        } catch (IOException e) {
+            closeNow(closeCause);
+            return;
+        }
+        lingering = true;
+        if (closeTimer != null) closeTimer.cancel();
+        closeTimer = loop.schedule(this::closeExpired, group.lingerNanos);
+        closeNow(closeCause);
+        lingerReceive();
+    }
+
+    /** One receive at a time while lingering; what it brings is dropped. */
+    private void lingerReceive() {
+        if (recvArmed || !lingering) return;
+        try {
+            loop.ring.prep(Ring.OP_RECV, Ring.SQE_BUFFER_SELECT | fileFlag, 0, target, 0, 0, 0, 0,
+                    loop.userData(slot, UringLoop.OP_RECV), loop.buffers.group);
+            recvArmed = true;
+        } catch (IOException e) {
+            endLinger();
+        }
+    }
+
+    /** The linger is over: the connection leaves the loop and the group, and its descriptor goes once idle. */
+    private void endLinger() {
+        if (!lingering) return;
+        lingering = false;
+        if (closeTimer != null) {
+            closeTimer.cancel();
+            closeTimer = null;
+        }
+        if (recvArmed) cancelAll();
+        loop.remove(this);
+        group.closed(this);
+        releaseIfIdle();
+    }
+
+    /** The close deadline passed: output still queued is dropped with a reset; a linger simply ends. */
+    private void closeExpired() {
+        closeTimer = null;
+        if (lingering) endLinger(); // a plain close: what the kernel holds for a slow reader goes on to it
+        else if (closing && !closed) abort(group.closeTimedOut(this, out.pending()));
     }
 
     @Override
@@ -589,12 +649,11 @@ final class UringConnection implements Connection, UringLoop.Owner {
             loop.execute(() -> abort(cause));
             return;
         }
-        if (closed) return;
-        try {
-            Sockets.setLinger(fd, true, 0);
-        } catch (IOException ignored) {
-            // a reset is best effort; the close is what matters
+        if (closed) {
+            endLinger();
+            return;
         }
+        resetOnClose();
         closeNow(cause);
     }
 
@@ -620,37 +679,47 @@ final class UringConnection implements Connection, UringLoop.Owner {
         if (closed) return;
         ConnectionEvent.closed(UringEngine.NAME, this, openedAt, cause);
         closed = true;
-        if (recvArmed || sendInFlight > 0) {
-            try {
-                // Everything on this descriptor at once: the receive, and a send a peer that does not read holds up.
-                loop.ring.prep(Ring.OP_ASYNC_CANCEL, 0, 0, target, 0, 0, 0,
-                        Ring.ASYNC_CANCEL_FD | Ring.ASYNC_CANCEL_ALL | (fileFlag != 0 ? Ring.ASYNC_CANCEL_FD_FIXED : 0),
-                        loop.userData(slot, UringLoop.OP_CANCEL), 0);
-                cancels++;
-            } catch (IOException e) {
-                // the ring itself failed: the loop is going down and will close the descriptor
-            }
-        }
+        // Everything on this descriptor at once: the receive, and a send a peer that does not read holds up. A
+        // lingering connection keeps receiving, to drop what comes.
+        if (!lingering && (recvArmed || sendInFlight > 0)) cancelAll();
         if (inbound != null) {
             loop.pool.release(inbound);
             inbound = null;
         }
-        loop.remove(this);
-        if (cause instanceof IOException && !(cause instanceof IdleTimeoutException)) group.stats.errors.increment();
-        if (cause != handlerBug) CloseLog.closed(id, cause);
-        group.closed(this);
-        try {
-            handler.onClose(this, cause);
-        } catch (Throwable t) {
-            group.stats.handlerErrors.increment();
-            CloseLog.handlerFailed(id, t);
+        if (!lingering) {
+            if (closeTimer != null) {
+                closeTimer.cancel();
+                closeTimer = null;
+            }
+            loop.remove(this);
+            group.closed(this);
         }
+        group.notifyClosed(this, cause, handlerBug);
         releaseIfIdle();
+    }
+
+    private void resetOnClose() {
+        try {
+            Sockets.setLinger(fd, true, 0);
+        } catch (IOException ignored) {
+            // a reset is best effort; the close is what matters
+        }
+    }
+
+    private void cancelAll() {
+        try {
+            loop.ring.prep(Ring.OP_ASYNC_CANCEL, 0, 0, target, 0, 0, 0,
+                    Ring.ASYNC_CANCEL_FD | Ring.ASYNC_CANCEL_ALL | (fileFlag != 0 ? Ring.ASYNC_CANCEL_FD_FIXED : 0),
+                    loop.userData(slot, UringLoop.OP_CANCEL), 0);
+            cancels++;
+        } catch (IOException e) {
+            // the ring itself failed: the loop is going down and will close the descriptor
+        }
     }
 
     /** Once nothing is in flight: return the output chunks, close the descriptor, free the slot. */
     private void releaseIfIdle() {
-        if (released || recvArmed || cancels > 0 || sendInFlight > 0) return;
+        if (released || lingering || recvArmed || cancels > 0 || sendInFlight > 0) return;
         released = true;
         unmap();
         out.release();
@@ -667,6 +736,7 @@ final class UringConnection implements Connection, UringLoop.Owner {
     /** The ring is gone, so nothing can still be in flight: release what a pending completion was holding. */
     void releaseAfterRing() {
         if (released) return;
+        lingering = false;
         recvArmed = false;
         cancels = 0;
         sendInFlight = 0;
@@ -686,8 +756,9 @@ final class UringConnection implements Connection, UringLoop.Owner {
         }
     }
 
+    /** Graceful shutdown; the server has run the receives already completed, so the handler has that input. */
     void drain() {
-        if (!closed) callback(ON_DRAIN);
+        if (!closed && !closing) callback(ON_DRAIN);
     }
 
     // ---- the rest of Connection -------------------------------------------------------------------------------
@@ -695,72 +766,6 @@ final class UringConnection implements Connection, UringLoop.Owner {
     @Override
     public boolean isOpen() {
         return !closed;
-    }
-
-    @Override
-    public long id() {
-        return id;
-    }
-
-    @Override
-    public long eventTime() {
-        long t = loop.watch.busySince;
-        return t != 0 && loop.inLoop() ? t : System.nanoTime();
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        if (remote == null && !released) {
-            try {
-                remote = Sockets.remoteAddress(fd);
-            } catch (IOException e) {
-                return null;
-            }
-        }
-        return remote;
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        if (local == null && !released) {
-            try {
-                local = Sockets.localAddress(fd);
-            } catch (IOException e) {
-                return null;
-            }
-        }
-        return local;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T context() {
-        return (T) context;
-    }
-
-    @Override
-    public void context(Object context) {
-        this.context = context;
-    }
-
-    @Override
-    public java.util.concurrent.Executor loop() {
-        return loop;
-    }
-
-    @Override
-    public boolean isOwnerThread() {
-        return loop.inLoop();
-    }
-
-    @Override
-    public void execute(Runnable task) {
-        loop.execute(task);
-    }
-
-    @Override
-    public Cancellable schedule(Runnable task, Duration delay) {
-        return loop.schedule(task, delay.toNanos());
     }
 
     @Override

@@ -338,6 +338,19 @@ final class UringLoop implements java.util.concurrent.Executor, Runnable {
         flushAll();
     }
 
+    /**
+     * Handles now, from a task, the completions the kernel has ready (including deferred ones, such as receives of
+     * data that arrived since this turn entered the ring). Does not wait.
+     */
+    void reapNow() {
+        try {
+            ring.enter(1, 0);
+        } catch (IOException e) {
+            return;
+        }
+        lastReaped += ring.reap(completions);
+    }
+
     private void complete(long userData, int res, int flags) {
         int op = (int) (userData & 0xFF);
         if (op == OP_WAKE) {

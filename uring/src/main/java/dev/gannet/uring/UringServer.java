@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class UringServer extends ServerBase {
     private static final System.Logger LOG = System.getLogger(UringServer.class.getName());
+    private static final int ENFILE = 23, EMFILE = 24;
 
     private final UringLoop[] loops;
     private final List<Listener> listeners = new ArrayList<>();
@@ -152,6 +153,9 @@ final class UringServer extends ServerBase {
         for (Listener l : listeners) l.loop.execute(l::close);
         for (UringLoop loop : loops) {
             loop.execute(() -> {
+                // Receives of requests that arrived before the shutdown may not have completed yet: run them first,
+                // so that each handler drains knowing what its client sent.
+                loop.reapNow();
                 for (UringConnection c = loop.first; c != null; ) {
                     UringConnection next = c.next;
                     c.drain();
@@ -190,7 +194,7 @@ final class UringServer extends ServerBase {
     private final class ServerGroup extends ConnectionGroup {
         ServerGroup(Handler handler, dev.gannet.transport.TransportStats stats, ServerConfig config) {
             super(handler, stats, config.lowWaterMark(), config.highWaterMark(), config.idleTimeout(),
-                    config.tickInterval());
+                    config.tickInterval(), config.closeTimeout());
         }
 
         @Override
@@ -243,12 +247,12 @@ final class UringServer extends ServerBase {
                 if (closed) Native.close(res);
                 else accepted(res, loop);
             } else if (res != -Sockets.ECANCELED && !closed) {
-                // Typically EMFILE: back off rather than spin on a listener that stays ready.
-                LOG.log(System.Logger.Level.WARNING, "accept failed, pausing accepts for 100 ms: "
-                        + Sockets.describe(-res));
-                stats.errors.increment();
-                if (!armed) loop.schedule(this::arm, 100_000_000L);
-                return;
+                boolean outOfDescriptors = res == -EMFILE || res == -ENFILE;
+                // Nothing taken from the queue: back off rather than spin on a listener that stays ready.
+                if (!acceptFailed(Sockets.describe(-res), outOfDescriptors, channel)) {
+                    if (!armed) loop.schedule(this::arm, 100_000_000L);
+                    return;
+                }
             }
             if (closed && !armed) {
                 loop.free(slot);

@@ -68,7 +68,7 @@ final class HttpReport {
         long disturbed = runs.stream().filter(HttpRun::disturbed).count();
         if (disturbed > 0) {
             md.append(String.format(Locale.ROOT, "**Warning:** in %d of %d runs other processes or the hypervisor "
-                            + "took %.0f%% or more of the server's or wrk's core (column \"others\" below); those "
+                            + "took %.0f%% or more of the server's or wrk's core (the \"others\" column of every run); those "
                             + "figures measure the machine's load as much as the servers.%n%n", disturbed,
                     runs.size(), 100 * HttpBench.DISTURBED));
         }

@@ -1,39 +1,32 @@
 package dev.gannet.engine.nio;
 
 import dev.gannet.engine.ConnectionGroup;
-import dev.gannet.buffer.CorkableChannel;
 import dev.gannet.buffer.OutboundBuffer;
 import dev.gannet.engine.CloseLog;
 import dev.gannet.engine.ConnectionEvent;
-import dev.gannet.engine.SocketSetup;
+import dev.gannet.engine.LoopTimer;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;
 import dev.gannet.transport.NativeSocketOptions;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A connection owned by one {@link NioLoop}. Every field is touched by the loop thread only; public methods
  * called from elsewhere re-enter through {@link NioLoop#execute}.
  */
-final class NioConnection implements Connection, Poller.Selectable {
-    private static final AtomicLong IDS = new AtomicLong();
+final class NioConnection extends NioChannelConnection implements Poller.Selectable {
     /** Unconsumed input beyond this closes the connection: a handler that never consumes must not eat the heap. */
     static final int MAX_INBOUND = 64 * 1024 * 1024;
 
-    private final long id = IDS.incrementAndGet();
     private final long openedAt = System.nanoTime();
-    final NioLoop loop;
-    private final SocketChannel channel;
     /** Where output goes: straight to the descriptor through {@link SocketIo} when available, else the channel. */
     private final GatheringByteChannel sink;
     private final int fd;
@@ -42,7 +35,6 @@ final class NioConnection implements Connection, Poller.Selectable {
     private final OutboundBuffer out;
     private Poller.Key key;
     private ByteBuffer inbound;
-    private Object context;
     private int interest = -1;
     private boolean writable = true;
     private boolean readPaused;
@@ -51,6 +43,11 @@ final class NioConnection implements Connection, Poller.Selectable {
     private boolean outputShutdownRequested;
     private boolean flushQueued;
     private boolean closed;
+    /** Closed for the handler, output shut down, input read and discarded until the peer's end or the deadline. */
+    private boolean lingering;
+    private boolean released;
+    /** Ends a close that takes longer than the group's close timeout; armed only when a close has to wait. */
+    private LoopTimer closeTimer;
     /** Why a close that waits for the flush was started, reported to onClose when it completes. */
     private Throwable closeCause;
     /** A handler exception already logged with its stack, so the close does not log it again. */
@@ -61,46 +58,12 @@ final class NioConnection implements Connection, Poller.Selectable {
     NioConnection next;
 
     NioConnection(NioLoop loop, SocketChannel channel, ConnectionGroup group) {
-        this.loop = loop;
-        this.channel = channel;
+        super(loop, channel);
         this.group = group;
         this.handler = group.handler;
         this.out = new OutboundBuffer(loop.pool);
         this.fd = loop.io != null ? NativeSocketOptions.fd(channel) : -1;
-        this.sink = fd >= 0 ? new DescriptorSink() : channel;
-    }
-
-    /** The socket's descriptor as a channel for the outbound buffer's gathering writes. */
-    private final class DescriptorSink implements CorkableChannel {
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            return loop.io.write(fd, src);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-            return loop.io.write(fd, srcs, offset, length, false);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length, boolean more) throws IOException {
-            return loop.io.write(fd, srcs, offset, length, more);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs) throws IOException {
-            return write(srcs, 0, srcs.length);
-        }
-
-        @Override
-        public boolean isOpen() {
-            return channel.isOpen();
-        }
-
-        @Override
-        public void close() {
-            // The connection closes the channel, which owns the descriptor.
-        }
+        this.sink = fd >= 0 ? new DescriptorSink(loop.io, fd, channel) : channel;
     }
 
     /** Registers with the loop's poller and calls {@link Handler#onOpen}. Runs on the loop. */
@@ -139,6 +102,10 @@ final class NioConnection implements Connection, Poller.Selectable {
 
     @Override
     public void ready(int ops) {
+        if (lingering) {
+            discardInput();
+            return;
+        }
         if ((ops & Poller.WRITE) != 0) flushFromLoop();
         if ((ops & Poller.READ) != 0 && !closed) {
             read();
@@ -160,7 +127,7 @@ final class NioConnection implements Connection, Poller.Selectable {
                     abort(new IOException("more than " + MAX_INBOUND + " bytes of input left unconsumed"));
                     return;
                 }
-                buf = inbound = grow(buf);
+                buf = inbound = loop.pool.grow(buf);
             }
             int n;
             try {
@@ -207,13 +174,6 @@ final class NioConnection implements Connection, Poller.Selectable {
         }
     }
 
-    private ByteBuffer grow(ByteBuffer full) {
-        ByteBuffer bigger = loop.pool.acquire(full.capacity() * 2);
-        bigger.put(full.flip());
-        loop.pool.release(full);
-        return bigger;
-    }
-
     private void endOfInput() {
         inputClosed = true;
         updateInterest();
@@ -250,8 +210,8 @@ final class NioConnection implements Connection, Poller.Selectable {
      */
     private void handlerFailed(Throwable t) {
         if (t instanceof IOException) {
+            // Closing stops the reads; input that follows is discarded by the close's linger, not left to reset.
             closeCause = t;
-            inputClosed = true;
             close();
         } else {
             group.stats.handlerErrors.increment();
@@ -293,7 +253,10 @@ final class NioConnection implements Connection, Poller.Selectable {
             loop.execute(() -> sendFile(file, position, count, onSent));
             return;
         }
-        if (closed || outputShutdownRequested) return;
+        if (closed || outputShutdownRequested) {
+            if (onSent != null) onSent.run();
+            return;
+        }
         out.appendFile(file, position, count, onSent);
         afterAppend();
     }
@@ -335,7 +298,7 @@ final class NioConnection implements Connection, Poller.Selectable {
         }
         if (out.isEmpty()) {
             if (closing) {
-                closeNow(closeCause);
+                flushedForClose();
                 return;
             }
             if (outputShutdownRequested && channel.isConnected()) {
@@ -426,11 +389,66 @@ final class NioConnection implements Connection, Poller.Selectable {
             return;
         }
         if (closed || closing) return;
+        closing = true;
         if (out.isEmpty()) {
-            closeNow(closeCause);
+            flushedForClose();
         } else {
-            closing = true;
+            closeTimer = loop.schedule(this::closeExpired, group.closeNanos);
             updateInterest();
+        }
+    }
+
+    /**
+     * Everything queued went out: close, after a linger when the peer may still send. Closing a socket with unread
+     * input makes the kernel send a reset, which can destroy the response the peer has not read yet; so the output
+     * side is shut down (FIN) and input read and thrown away until the peer ends it too, or the deadline passes.
+     */
+    private void flushedForClose() {
+        if (inputClosed || !channel.isConnected()) {
+            closeNow(closeCause);
+            return;
+        }
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            closeNow(closeCause);
+            return;
+        }
+        lingering = true;
+        if (closeTimer != null) closeTimer.cancel();
+        closeTimer = loop.schedule(this::closeExpired, group.lingerNanos);
+        closeNow(closeCause);
+        // Level-triggered: input already waiting is reported on the next poll (not read here: a handler that
+        // closed from inside onData may still be reading the loop's shared read buffer).
+        if (key.isValid()) key.interestOps(interest = Poller.READ);
+    }
+
+    private void discardInput() {
+        for (int i = 0; i < 16; i++) {
+            int n;
+            try {
+                n = fd >= 0 ? loop.io.read(fd, loop.readBuffer.clear()) : channel.read(loop.readBuffer.clear());
+            } catch (IOException e) {
+                n = -1;
+            }
+            if (n < 0) {
+                release();
+                return;
+            }
+            if (n == 0) return;
+        }
+    }
+
+    /**
+     * The close deadline passed: output still queued is dropped with a reset. A linger's deadline ends in a plain
+     * close: what the kernel still holds for a slow reader goes on to it.
+     */
+    private void closeExpired() {
+        closeTimer = null;
+        if (lingering) {
+            release();
+        } else if (closing && !closed) {
+            abort(group.closeTimedOut(this, out.pending()));
         }
     }
 
@@ -451,13 +469,20 @@ final class NioConnection implements Connection, Poller.Selectable {
             loop.execute(() -> abort(cause));
             return;
         }
-        if (closed) return;
+        if (closed) {
+            if (lingering) release();
+            return;
+        }
+        resetOnClose();
+        closeNow(cause);
+    }
+
+    private void resetOnClose() {
         try {
             if (channel.isOpen()) channel.setOption(StandardSocketOptions.SO_LINGER, 0);
         } catch (IOException ignored) {
-            // a reset is best effort; the close below is what matters
+            // a reset is best effort; the close is what matters
         }
-        closeNow(cause);
     }
 
     @Override
@@ -474,31 +499,37 @@ final class NioConnection implements Connection, Poller.Selectable {
         }
     }
 
+    /** Closed for the handler: what the connection holds goes back at once; the socket too, unless lingering. */
     private void closeNow(Throwable cause) {
         if (closed) return;
         ConnectionEvent.closed(NioEngine.NAME, this, openedAt, cause);
         closed = true;
+        out.release();
+        if (inbound != null) {
+            loop.pool.release(inbound);
+            inbound = null;
+        }
+        if (!lingering) release();
+        group.notifyClosed(this, cause, handlerBug);
+    }
+
+    /** Gives the socket back; the group (and a draining server) counts the connection gone only now. */
+    private void release() {
+        if (released) return;
+        released = true;
+        lingering = false;
+        if (closeTimer != null) {
+            closeTimer.cancel();
+            closeTimer = null;
+        }
         if (key != null) key.cancel();
         try {
             channel.close();
         } catch (IOException ignored) {
             // the descriptor is gone either way
         }
-        out.release();
-        if (inbound != null) {
-            loop.pool.release(inbound);
-            inbound = null;
-        }
         loop.remove(this);
-        if (cause instanceof IOException && !(cause instanceof IdleTimeoutException)) group.stats.errors.increment();
-        if (cause != handlerBug) CloseLog.closed(id, cause);
         group.closed(this);
-        try {
-            handler.onClose(this, cause);
-        } catch (Throwable t) {
-            group.stats.handlerErrors.increment();
-            CloseLog.handlerFailed(id, t);
-        }
     }
 
     /** Called by the loop's sweep: idle timeout and ticks. */
@@ -515,9 +546,13 @@ final class NioConnection implements Connection, Poller.Selectable {
         }
     }
 
-    /** Graceful shutdown: ask the handler, then close or let it finish. */
+    /**
+     * Graceful shutdown: first hand the handler what the peer already sent (a request waiting in the socket must be
+     * answered, not reset), then ask it to close or finish.
+     */
     void drain() {
-        if (!closed) callback(ON_DRAIN);
+        if (!closed && wantsRead()) read();
+        if (!closed && !closing) callback(ON_DRAIN);
     }
 
     @Override
@@ -526,55 +561,9 @@ final class NioConnection implements Connection, Poller.Selectable {
     }
 
     @Override
-    public long id() {
-        return id;
-    }
-
-    @Override
     public long eventTime() {
         long t = loop.watch.busySince;
         return t != 0 && loop.inLoop() ? t : System.nanoTime();
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return SocketSetup.remoteAddress(channel);
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return SocketSetup.localAddress(channel);
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T context() {
-        return (T) context;
-    }
-
-    @Override
-    public void context(Object context) {
-        this.context = context;
-    }
-
-    @Override
-    public java.util.concurrent.Executor loop() {
-        return loop;
-    }
-
-    @Override
-    public boolean isOwnerThread() {
-        return loop.inLoop();
-    }
-
-    @Override
-    public void execute(Runnable task) {
-        loop.execute(task);
-    }
-
-    @Override
-    public Cancellable schedule(Runnable task, Duration delay) {
-        return loop.schedule(task, delay.toNanos());
     }
 
     @Override

@@ -21,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
  * the loops, or, in SO_REUSEPORT mode, one listening socket per loop so the kernel spreads connections.
  */
 final class NioServer extends ServerBase {
-    private static final System.Logger LOG = System.getLogger(NioServer.class.getName());
 
     private final NioLoop[] loops;
     private final List<Listener> listeners = new ArrayList<>();
@@ -178,7 +177,8 @@ final class NioServer extends ServerBase {
     /** Tracks the server's connections so a draining server stops when the last one closes. */
     private final class ServerGroup extends ConnectionGroup {
         ServerGroup(Handler handler, TransportStats stats, ServerConfig config) {
-            super(handler, stats, config.lowWaterMark(), config.highWaterMark(), config.idleTimeout(), config.tickInterval());
+            super(handler, stats, config.lowWaterMark(), config.highWaterMark(), config.idleTimeout(), config.tickInterval(),
+                    config.closeTimeout());
         }
 
         @Override
@@ -212,9 +212,9 @@ final class NioServer extends ServerBase {
                 try {
                     ch = channel.accept();
                 } catch (IOException e) {
-                    // Typically EMFILE: back off instead of spinning on a listener that stays ready.
-                    LOG.log(System.Logger.Level.WARNING, "accept failed, pausing accepts for 100 ms: " + e);
-                    stats.errors.increment();
+                    String why = String.valueOf(e.getMessage());
+                    if (acceptFailed(why, dev.gannet.engine.SpareDescriptor.isOutOfDescriptors(why), channel)) return;
+                    // Nothing could be taken from the queue: pause rather than spin on a listener that stays ready.
                     key.interestOps(0);
                     loop.schedule(() -> {
                         if (key.isValid()) key.interestOps(Poller.ACCEPT);

@@ -3,6 +3,7 @@ package dev.gannet.engine.vthread;
 import dev.gannet.buffer.BufferPool;
 import dev.gannet.buffer.OutboundBuffer;
 import dev.gannet.engine.CloseLog;
+import dev.gannet.engine.ConnectionGroup;
 import dev.gannet.engine.ConnectionEvent;
 import dev.gannet.engine.SocketSetup;
 import dev.gannet.transport.Action;
@@ -59,6 +60,13 @@ final class VThreadConnection implements Connection, Runnable {
     private volatile Throwable closeCause;
     private volatile Throwable handlerBug;
     private volatile boolean writable = true;
+    /** Set once the output side is shut down for a close: the reader then discards input (a bounded linger). */
+    private boolean lingerWanted;
+    /** Aborts a close that cannot flush in time; armed only when a close has output to wait for. */
+    private java.util.concurrent.ScheduledFuture<?> closeTimer;
+    /** A drain was asked for; it runs (once, {@link #drained}) when the input already received was handed over. */
+    private volatile boolean drainRequested;
+    private boolean drained;
     volatile long lastActivity = System.nanoTime();
     volatile long nextTick;
 
@@ -119,6 +127,7 @@ final class VThreadConnection implements Connection, Runnable {
                 boolean keep = callback(() -> handler.onData(this, data));
                 buf.compact();
                 if (!keep) return;
+                if (drainRequested && !callback(this::drainOnceCaughtUp)) return;
             }
             awaitClose();
         } catch (IOException e) {
@@ -127,8 +136,8 @@ final class VThreadConnection implements Connection, Runnable {
             closeCause = t;
             LOG.log(System.Logger.Level.ERROR, "unexpected error on connection " + id, t);
         } finally {
-            if (buf != null) pool.release(buf);
             finish();
+            if (buf != null) pool.release(buf);
         }
     }
 
@@ -169,7 +178,7 @@ final class VThreadConnection implements Connection, Runnable {
                 inCallback = false;
             }
             if (a == Action.SHUTDOWN) group.shutdownRequested();
-            if (a != Action.KEEP) closing = true;
+            if (a != Action.KEEP) beginClosing();
             flushLocked();
             return !closed && !closing;
         } finally {
@@ -181,7 +190,7 @@ final class VThreadConnection implements Connection, Runnable {
     private void handlerFailed(Throwable t) {
         if (t instanceof IOException) {
             if (closeCause == null) closeCause = t;
-            closing = true;
+            beginClosing();
         } else {
             group.stats.handlerErrors.increment();
             CloseLog.handlerFailed(id, t);
@@ -193,8 +202,11 @@ final class VThreadConnection implements Connection, Runnable {
     private void flushLocked() {
         if (closed) return;
         try {
-            if (!out.isEmpty()) {
+            // A blocking gathering write may return after part of its buffers (a virtual thread parks only while
+            // nothing at all can be written): write until everything went, or the channel fails.
+            while (!out.isEmpty()) {
                 long n = out.writeTo(channel);
+                if (n == 0) throw new java.io.EOFException("a file ended before the region queued from it");
                 group.stats.bytesWritten.add(n);
                 lastActivity = System.nanoTime();
             }
@@ -207,7 +219,19 @@ final class VThreadConnection implements Connection, Runnable {
             }
             if (closing) {
                 closed = true;
-                channel.close();
+                if (closeTimer != null) closeTimer.cancel(false);
+                // Unread input would turn a close into a reset: shut the output down and let the reader discard it.
+                if (!inputClosed && channel.isOpen()) {
+                    lingerWanted = true;
+                    channel.shutdownOutput();
+                    // The reader lingers once its read returns; one waiting for a peer that sends nothing is ended.
+                    if (Thread.currentThread() != thread) {
+                        VThreadEngine.SCHEDULER.schedule(this::closeChannel, group.lingerNanos,
+                                java.util.concurrent.TimeUnit.NANOSECONDS);
+                    }
+                } else {
+                    channel.close();
+                }
                 resumed.signalAll();
             }
         } catch (IOException e) {
@@ -227,20 +251,51 @@ final class VThreadConnection implements Connection, Runnable {
         } finally {
             lock.unlock();
         }
+        boolean linger = lingerWanted && !inputClosed && channel.isOpen();
+        if (!linger) closeChannel();
+        ConnectionGroup.notifyClosed(handler, group.stats, this, closeCause, handlerBug);
+        if (linger) {
+            discardInput();
+            closeChannel();
+        }
+        group.closed(this);
+    }
+
+    /** Sets the close going; a close with output to flush gets a deadline, past which it is reset. */
+    private void beginClosing() {
+        if (closing) return;
+        closing = true;
+        if (!out.isEmpty() && closeTimer == null) {
+            closeTimer = VThreadEngine.SCHEDULER.schedule(() -> {
+                if (!closed) abort(ConnectionGroup.closeTimedOut(group.stats, group.closeTimeoutLog, group.closeNanos,
+                        this, out.pending()));
+            }, group.closeNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * Reads and drops input until the peer ends it, or the linger time passes. Then a plain close: what the kernel
+     * still holds for a slow reader goes on to it.
+     */
+    private void discardInput() {
+        long deadline = System.nanoTime() + group.lingerNanos;
+        try {
+            var in = channel.socket().getInputStream();
+            byte[] scratch = new byte[4096];
+            for (long left; (left = deadline - System.nanoTime()) > 0; ) {
+                channel.socket().setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
+                if (in.read(scratch) < 0) return;
+            }
+        } catch (IOException e) {
+            // timed out, reset or closed: the linger is over either way
+        }
+    }
+
+    private void closeChannel() {
         try {
             channel.close();
         } catch (IOException ignored) {
             // closing anyway
-        }
-        Throwable cause = closeCause;
-        if (cause instanceof IOException && !(cause instanceof IdleTimeoutException)) group.stats.errors.increment();
-        if (cause != handlerBug) CloseLog.closed(id, cause);
-        group.closed(this);
-        try {
-            handler.onClose(this, cause);
-        } catch (Throwable t) {
-            group.stats.handlerErrors.increment();
-            CloseLog.handlerFailed(id, t);
         }
     }
 
@@ -286,7 +341,10 @@ final class VThreadConnection implements Connection, Runnable {
     public void sendFile(FileChannel file, long position, long count, Runnable onSent) {
         lock.lock();
         try {
-            if (closed || outputShutdownRequested) return;
+            if (closed || outputShutdownRequested) {
+                if (onSent != null) onSent.run();
+                return;
+            }
             out.appendFile(file, position, count, onSent);
             afterAppend();
         } finally {
@@ -346,7 +404,7 @@ final class VThreadConnection implements Connection, Runnable {
         lock.lock();
         try {
             if (closed || closing) return;
-            closing = true;
+            beginClosing();
             resumed.signalAll();
             if (!inCallback) flushLocked();
         } finally {
@@ -482,7 +540,27 @@ final class VThreadConnection implements Connection, Runnable {
     }
 
     void drain() {
-        Thread.ofVirtual().start(() -> callback(() -> handler.onDrain(this)));
+        drainRequested = true;
+        Thread.ofVirtual().start(() -> callback(this::drainOnceCaughtUp));
+    }
+
+    /**
+     * Calls onDrain once the handler has what the peer already sent: while input waits in the socket (a request sent
+     * before the shutdown) the reader hands it over first, and drains after that delivery.
+     */
+    private Action drainOnceCaughtUp() {
+        if (drained) return Action.KEEP;
+        if (!readPaused && writable && !inputClosed && inputWaiting()) return Action.KEEP;
+        drained = true;
+        return handler.onDrain(this);
+    }
+
+    private boolean inputWaiting() {
+        try {
+            return channel.socket().getInputStream().available() > 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Override

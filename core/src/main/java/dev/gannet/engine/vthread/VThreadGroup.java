@@ -18,10 +18,23 @@ class VThreadGroup {
     final int highWaterMark;
     final long idleNanos;
     final long tickNanos;
+    /** See {@link dev.gannet.transport.ServerConfig#closeTimeout()}. */
+    final long closeNanos;
+    /** See {@link dev.gannet.engine.ConnectionGroup#lingerNanos}. */
+    final long lingerNanos;
+    final dev.gannet.engine.RateLog closeTimeoutLog = new dev.gannet.engine.RateLog(
+            System.getLogger("dev.gannet.transport.Connection"), System.Logger.Level.WARNING);
     final Set<VThreadConnection> connections = ConcurrentHashMap.newKeySet();
     private final ScheduledFuture<?> sweeper;
 
     VThreadGroup(Handler handler, TransportStats stats, BufferPool pool, int highWaterMark, Duration idle, Duration tick) {
+        this(handler, stats, pool, highWaterMark, idle, tick, dev.gannet.transport.ServerConfig.DEFAULT_CLOSE_TIMEOUT);
+    }
+
+    VThreadGroup(Handler handler, TransportStats stats, BufferPool pool, int highWaterMark, Duration idle, Duration tick,
+                 Duration close) {
+        this.closeNanos = close.toNanos();
+        this.lingerNanos = Math.min(closeNanos, dev.gannet.engine.ConnectionGroup.MAX_LINGER_NANOS);
         this.handler = handler;
         this.stats = stats;
         this.pool = pool;

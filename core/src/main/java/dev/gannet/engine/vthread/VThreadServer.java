@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 
 /** A server on the vthread engine: one acceptor thread, and a virtual thread per connection. */
 final class VThreadServer extends ServerBase {
-    private static final System.Logger LOG = System.getLogger(VThreadServer.class.getName());
 
     private final ServerSocketChannel listener;
     private final VThreadGroup group;
@@ -27,7 +26,7 @@ final class VThreadServer extends ServerBase {
         this.listener = SocketSetup.openListener(config.address(), config.socket());
         bound((InetSocketAddress) listener.getLocalAddress());
         this.group = new VThreadGroup(handler, stats, VThreadEngine.POOL, config.highWaterMark(),
-                config.idleTimeout(), config.tickInterval()) {
+                config.idleTimeout(), config.tickInterval(), config.closeTimeout()) {
             @Override
             void closed(VThreadConnection c) {
                 super.closed(c);
@@ -57,10 +56,9 @@ final class VThreadServer extends ServerBase {
                 return;
             } catch (IOException e) {
                 if (!isRunning()) return;
-                // Typically EMFILE: back off rather than spin.
-                LOG.log(System.Logger.Level.WARNING, "accept failed, pausing accepts for 100 ms: " + e);
-                stats.errors.increment();
-                sleep(100);
+                String why = String.valueOf(e.getMessage());
+                // Nothing taken from the queue: back off rather than spin.
+                if (!acceptFailed(why, dev.gannet.engine.SpareDescriptor.isOutOfDescriptors(why), listener)) sleep(100);
                 continue;
             }
             if (!admit()) {

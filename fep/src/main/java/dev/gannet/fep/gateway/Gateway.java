@@ -13,7 +13,6 @@ import dev.gannet.fep.wire.Validator;
 import dev.gannet.transport.ClientConfig;
 import dev.gannet.transport.Server;
 import dev.gannet.transport.ServerConfig;
-import dev.gannet.transport.TcpClient;
 import dev.gannet.transport.TcpServer;
 
 import java.io.IOException;
@@ -44,7 +43,11 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Gateway implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Gateway.class.getName());
     private static final long ID_MASK = Validator.MAX_CLIENT_ID;
-    private static final int HEARTBEAT_MS = 1000;
+    /**
+     * The gateway's own heartbeat interval, declared in every LogonAck and in its Logons upstream. Fixed: the
+     * member's declared interval only sets how long the gateway waits for the member (docs/fep-protocol.md 7.6).
+     */
+    public static final int HEARTBEAT_MS = 1000;
     /**
      * Bytes an upstream may have unsent before requests for it wait in its bounded queue instead. The upstream
      * connection itself never stops reading (see {@link #start}), so this is what bounds its output.
@@ -67,7 +70,13 @@ public final class Gateway implements AutoCloseable {
     public final LongAdder duplicateReplies = new LongAdder();
     /** Times a member's input was held because its upstream was backed up. */
     public final LongAdder heldBack = new LongAdder();
+    /** Requests rejected because they waited longer than {@link GatewayConfig#queueTimeout()} for their upstream. */
+    public final LongAdder expired = new LongAdder();
     private final byte[] scratch = new byte[MsgType.Logon.CREDENTIAL_LENGTH];
+    private final byte[] scratchId = new byte[MsgType.Logon.MEMBER_ID_LENGTH];
+    private final byte[] noCredential = new byte[MsgType.Logon.CREDENTIAL_LENGTH];
+    private volatile boolean shuttingDown;
+    private boolean closed;
     private Server server;
     /** The logon throttle, per source address: {credit in ns, last update}. Cleared when it grows large. */
     private final java.util.Map<java.net.InetAddress, long[]> logonBuckets = new java.util.HashMap<>();
@@ -111,8 +120,12 @@ public final class Gateway implements AutoCloseable {
         final ByteBuffer queue;
         final Frame waiting = new Frame();
         final int capacity;
+        /** When each queued frame was queued, System.nanoTime(), in the same ring positions. */
+        final long[] queuedAt;
         int head, size;
-        TcpClient client;
+        UpstreamLink link;
+        /** The session logged on on the current connection (a disconnect before that is a failed logon). */
+        boolean activeHere;
 
         Upstream(GatewayConfig.Upstream config, JournalStore store, int capacity) {
             this.config = config;
@@ -121,6 +134,7 @@ public final class Gateway implements AutoCloseable {
             this.typeMask = mask;
             this.capacity = capacity;
             this.queue = ByteBuffer.allocateDirect(Math.max(1, capacity) * Header.MAX_FRAME).order(ByteOrder.LITTLE_ENDIAN);
+            this.queuedAt = new long[Math.max(1, capacity)];
             this.session = new Session(Session.Role.INITIATOR, this, upstreamCounters)
                     .bind(config.sessionId(), store, HEARTBEAT_MS)
                     .credentials(padded(config.memberId(), 16), padded(config.credential(), 32))
@@ -145,8 +159,9 @@ public final class Gateway implements AutoCloseable {
                 return true;
             }
             if (size == capacity) return false;
-            int at = ((head + size) % capacity) * Header.MAX_FRAME;
-            request.copyTo(queue, at);
+            int slot = (head + size) % capacity;
+            request.copyTo(queue, slot * Header.MAX_FRAME);
+            queuedAt[slot] = System.nanoTime();
             size++;
             queued.increment();
             return true;
@@ -154,6 +169,8 @@ public final class Gateway implements AutoCloseable {
 
         @Override
         public void onActive(Session s) {
+            activeHere = true;
+            link.loggedOn();
             drain();
         }
 
@@ -167,6 +184,29 @@ public final class Gateway implements AutoCloseable {
             // Members held back for this upstream read again: their requests now queue or get a Reject as the
             // configuration says, and their heartbeats are read, rather than their sessions timing out.
             releaseHeldBack();
+            boolean was = activeHere;
+            activeHere = false;
+            link.disconnected(was, reason, s.peerLogoutText());
+        }
+
+        /**
+         * While the upstream is not logged on, requests that waited longer than the queue timeout get
+         * Reject(UPSTREAM_UNAVAILABLE), oldest first, from their member's session (journaled for a member away).
+         */
+        void expire(long now) {
+            long timeout = config().queueTimeout().toNanos();
+            while (size > 0 && !session.isActive() && now - queuedAt[head] >= timeout) {
+                waiting.wrap(queue, head * Header.MAX_FRAME);
+                long ref = waiting.i64(0);
+                Member m = bySession[(int) (ref >>> 48)];
+                if (m != null) {
+                    memberCounters.rejected(RejectReason.UPSTREAM_UNAVAILABLE);
+                    m.sender().reject(waiting.seq(), waiting.type(), RejectReason.UPSTREAM_UNAVAILABLE);
+                }
+                expired.increment();
+                head = (head + 1) % capacity;
+                size--;
+            }
         }
 
         @Override
@@ -216,14 +256,20 @@ public final class Gateway implements AutoCloseable {
     private final Session.Listener memberListener = new Session.Listener() {
         @Override
         public int onLogon(Session s, Frame logon) {
+            if (shuttingDown) return RejectReason.SHUTTING_DOWN;
             if (!logonAllowed(s)) return RejectReason.LOGON_FLOOD;
-            long session = logon.sessionId();
-            Member m = session > 0 && session < bySession.length ? bySession[(int) session] : null;
-            // Both comparisons always run, over fixed widths, so timing tells nothing about which one failed.
+            // The member is found by its id, every configured id compared over its full width, then the credential
+            // (against a blank one when no id matched), so timing tells nothing about which of them failed. Only a
+            // member that proved who it is learns that the session id is wrong (spec 7.3 steps 3 and 4).
+            logon.asciiBytes(MsgType.Logon.MEMBER_ID, MsgType.Logon.MEMBER_ID_LENGTH, scratchId);
+            Member m = null;
+            for (Member each : members) {
+                if (MessageDigest.isEqual(scratchId, each.id)) m = each;
+            }
             logon.asciiBytes(MsgType.Logon.CREDENTIAL, MsgType.Logon.CREDENTIAL_LENGTH, scratch);
-            boolean credentialOk = MessageDigest.isEqual(scratch, m != null ? m.credential : new byte[scratch.length]);
-            boolean idOk = m != null && logon.asciiEquals(MsgType.Logon.MEMBER_ID, MsgType.Logon.MEMBER_ID_LENGTH, m.id);
-            if (m == null || !credentialOk || !idOk) return RejectReason.BAD_CREDENTIALS;
+            boolean credentialOk = MessageDigest.isEqual(scratch, m != null ? m.credential : noCredential);
+            if (m == null || !credentialOk) return RejectReason.BAD_CREDENTIALS;
+            if (logon.sessionId() != m.config.sessionId()) return RejectReason.SESSION_MISMATCH;
             if (m.current != null && m.current != s && m.current.connection() != null) {
                 return RejectReason.ALREADY_LOGGED_ON;
             }
@@ -248,6 +294,14 @@ public final class Gateway implements AutoCloseable {
                 memberCounters.rejected(reason);
                 s.reject(request.seq(), type, reason);
             }
+        }
+
+        @Override
+        public void onTick(Session s) {
+            // Member sessions tick every 100 ms: often enough to hold the queue timeout to a tenth of a second. With
+            // no member logged on, nobody is there to be told; the Rejects wait for the next member's tick.
+            long now = System.nanoTime();
+            for (Upstream u : upstreams) if (u.size > 0) u.expire(now);
         }
 
         @Override
@@ -287,11 +341,12 @@ public final class Gateway implements AutoCloseable {
             // institution that stops reading our requests while its replies are backed up (the engine's default,
             // and the simulator's) would then wait for us for ever, once both socket buffers filled. Seen at 100k
             // orders/s after a stall of a few hundred ms. MAX_UPSTREAM_BACKLOG bounds the request side instead.
-            ClientConfig cc = ClientConfig.builder().engine(config.engine()).reconnect(true)
-                    .backoff(Duration.ofMillis(50), Duration.ofSeconds(2)).tickInterval(Duration.ofMillis(100))
+            ClientConfig cc = ClientConfig.builder().engine(config.engine()).reconnect(false)
+                    .tickInterval(Duration.ofMillis(100))
                     .waterMarks(ServerConfig.DEFAULT_LOW_WATER_MARK, Integer.MAX_VALUE)
                     .tls(u.config.tls()).sameLoopAs(server).build();
-            u.client = TcpClient.open(u.config.address(), cc, new SessionHandler(c -> u.session));
+            u.link = new UpstreamLink(u.config.name(), u.config.address(), cc, new SessionHandler(c -> u.session));
+            u.link.start();
         }
         return this;
     }
@@ -446,29 +501,88 @@ public final class Gateway implements AutoCloseable {
         return server;
     }
 
+    private GatewayConfig config() {
+        return config;
+    }
+
     /** Whether every upstream session is logged on. */
     public boolean upstreamsActive() {
         for (Upstream u : upstreams) if (!u.session.isActive()) return false;
         return true;
     }
 
+    /**
+     * Each upstream's state, one per line: logged on, connecting, or what went wrong (refused with the
+     * institution's reason, unreachable, lost) and until when the gateway waits before trying again; and how many
+     * requests wait for it. Then the counters ({@link #stats}).
+     */
+    public String status() {
+        StringBuilder b = new StringBuilder();
+        for (Upstream u : upstreams) {
+            if (u == null || u.link == null) continue;
+            b.append("upstream ").append(u.link.status()).append("; queued ").append(u.size).append('\n');
+        }
+        return b.append(stats()).toString();
+    }
+
     /** One line of counters, for the log and tests. */
     public String stats() {
         return "routed=" + routed.sum() + " replies=" + replies.sum() + " queued=" + queued.sum() + " recovered="
-                + recovered.sum() + " unroutableReplies=" + unroutableReplies.sum() + " upstreamRejects="
+                + recovered.sum() + " expired=" + expired.sum() + " unroutableReplies=" + unroutableReplies.sum() + " upstreamRejects="
                 + upstreamRejects.sum() + " heldBack=" + heldBack.sum() + " duplicateReplies=" + duplicateReplies.sum() + " members{" + memberCounters
                 + "} upstreams{" + upstreamCounters + "}";
     }
 
-    /** Stops: upstream clients, then the server (gracefully), then the journals. */
+    /**
+     * Stops: each logged-on member gets Logout(SHUTTING_DOWN), its connection then closed once that is written (the
+     * transport bounds how long a close may wait to flush); the upstream connections close; then the server stops
+     * (gracefully) and the journals close. A Logon that arrives meanwhile is refused with SHUTTING_DOWN. Upstreams
+     * get no Logout: their journals end with the last frame exchanged, as after a crash, which restart recovery
+     * is built for.
+     */
     @Override
-    public void close() {
-        for (Upstream u : upstreams) if (u != null && u.client != null) u.client.close();
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        shuttingDown = true;
+        for (Upstream u : upstreams) if (u != null && u.link != null) u.link.close();
+        logOutEveryone();
+        for (Upstream u : upstreams) {
+            var c = u == null ? null : u.session.connection();
+            if (c != null) c.close();
+        }
         if (server != null) {
             CompletableFuture<Void> done = server.shutdownGracefully(Duration.ofSeconds(2));
             done.orTimeout(5, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> null).join();
         }
         for (Upstream u : upstreams) if (u != null) u.session.store().close();
         for (Member m : members) if (m != null) m.store.close();
+    }
+
+    /** On the loop (found through any open connection, all being on it): the Logouts of {@link #close}, waited for. */
+    private void logOutEveryone() {
+        dev.gannet.transport.Connection any = null;
+        for (Member m : members) {
+            Session s = m == null ? null : m.current;
+            var c = s == null ? null : s.connection();
+            if (c != null) any = c;
+        }
+        for (Upstream u : upstreams) {
+            var c = u == null ? null : u.session.connection();
+            if (c != null) any = c;
+        }
+        if (any == null) return;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        any.execute(() -> {
+            try {
+                for (Member m : members) {
+                    Session s = m == null ? null : m.current;
+                    if (s != null && s.isActive()) s.logout(RejectReason.SHUTTING_DOWN, "gateway shutting down");
+                }
+            } finally {
+                done.complete(null);
+            }
+        });
+        done.orTimeout(2, java.util.concurrent.TimeUnit.SECONDS).exceptionally(t -> null).join();
     }
 }

@@ -35,6 +35,8 @@ import java.util.TreeSet;
  * @param rejectWhenDown     true: Reject(UPSTREAM_UNAVAILABLE) at once while an upstream is down, instead of queueing
  * @param logonsPerSecond    logon attempts a second from one address, beyond which Logout(LOGON_FLOOD)
  * @param tls                TLS for the member side, or null; with {@code ClientAuth.NEED}, mutual TLS
+ * @param queueTimeout       how long a request may wait in the queue of an upstream that is not logged on; then
+ *                           Reject(UPSTREAM_UNAVAILABLE) (property {@code limits.queueTimeoutMillis})
  */
 public record GatewayConfig(
         InetSocketAddress listen,
@@ -48,7 +50,15 @@ public record GatewayConfig(
         int queuePerUpstream,
         boolean rejectWhenDown,
         int logonsPerSecond,
-        TlsConfig tls) {
+        TlsConfig tls,
+        Duration queueTimeout) {
+
+    public static final String DEFAULT_LISTEN = "0.0.0.0:9400";
+    public static final int DEFAULT_THROTTLE_PER_SECOND = 50_000;
+    public static final int DEFAULT_QUEUE_PER_UPSTREAM = 10_000;
+    public static final int DEFAULT_LOGONS_PER_SECOND = 20;
+    /** Long enough to ride out an institution's restart, short enough that a member is not left guessing. */
+    public static final Duration DEFAULT_QUEUE_TIMEOUT = Duration.ofSeconds(5);
 
     /** A member firm: its id in Logon, its credential and its session number. */
     public record Member(String id, String credential, long sessionId) {
@@ -77,6 +87,11 @@ public record GatewayConfig(
             checkText("upstream credential", credential, MsgType.Logon.CREDENTIAL_LENGTH);
             types = List.copyOf(types);
         }
+
+        /** The same institution at another address (the command line's {@code --upstream NAME=HOST:PORT}). */
+        public Upstream withAddress(InetSocketAddress a) {
+            return new Upstream(name, a, destination, types, memberId, credential, sessionId, tls);
+        }
     }
 
     public GatewayConfig {
@@ -91,6 +106,75 @@ public record GatewayConfig(
         }
         if (queuePerUpstream < 0 || throttlePerSecond < 0 || logonsPerSecond <= 0) {
             throw new IllegalArgumentException("limits must be >= 0 (logonsPerSecond > 0)");
+        }
+        if (queueTimeout == null || queueTimeout.isNegative() || queueTimeout.isZero()) {
+            throw new IllegalArgumentException("limits.queueTimeoutMillis must be > 0");
+        }
+        java.util.Objects.requireNonNull(listen, "listen");
+        java.util.Objects.requireNonNull(journalDir, "journalDir");
+        java.util.Objects.requireNonNull(fsync, "fsync");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().listen(listen).engine(engine).members(members).upstreams(upstreams).journalDir(journalDir)
+                .fsync(fsync).groupCommit(groupCommit).throttlePerSecond(throttlePerSecond)
+                .queuePerUpstream(queuePerUpstream).rejectWhenDown(rejectWhenDown).logonsPerSecond(logonsPerSecond)
+                .tls(tls).queueTimeout(queueTimeout);
+    }
+
+    /** Every field but members, upstreams and the journal directory has a default (the sample file's). */
+    public static final class Builder {
+        private InetSocketAddress listen = address(DEFAULT_LISTEN, "listen");
+        private String engine = "nio";
+        private List<Member> members = List.of();
+        private List<Upstream> upstreams = List.of();
+        private Path journalDir;
+        private FsyncPolicy fsync = FsyncPolicy.NONE;
+        private Duration groupCommit = Duration.ofMillis(1);
+        private int throttlePerSecond = DEFAULT_THROTTLE_PER_SECOND;
+        private int queuePerUpstream = DEFAULT_QUEUE_PER_UPSTREAM;
+        private boolean rejectWhenDown;
+        private int logonsPerSecond = DEFAULT_LOGONS_PER_SECOND;
+        private TlsConfig tls;
+        private Duration queueTimeout = DEFAULT_QUEUE_TIMEOUT;
+
+        public Builder listen(InetSocketAddress v) { listen = v; return this; }
+        public Builder engine(String v) { engine = v; return this; }
+        public Builder members(List<Member> v) { members = v; return this; }
+        public Builder upstreams(List<Upstream> v) { upstreams = v; return this; }
+        public Builder journalDir(Path v) { journalDir = v; return this; }
+        public Builder fsync(FsyncPolicy v) { fsync = v; return this; }
+        public Builder groupCommit(Duration v) { groupCommit = v; return this; }
+        public Builder throttlePerSecond(int v) { throttlePerSecond = v; return this; }
+        public Builder queuePerUpstream(int v) { queuePerUpstream = v; return this; }
+        public Builder rejectWhenDown(boolean v) { rejectWhenDown = v; return this; }
+        public Builder logonsPerSecond(int v) { logonsPerSecond = v; return this; }
+        public Builder tls(TlsConfig v) { tls = v; return this; }
+        public Builder queueTimeout(Duration v) { queueTimeout = v; return this; }
+
+        /** Points the upstream called {@code name} at {@code address}; an unknown name is an error. */
+        public Builder upstreamAddress(String name, InetSocketAddress address) {
+            List<Upstream> l = new ArrayList<>();
+            boolean found = false;
+            for (Upstream u : upstreams) {
+                found |= u.name().equals(name);
+                l.add(u.name().equals(name) ? u.withAddress(address) : u);
+            }
+            if (!found) {
+                throw new IllegalArgumentException("no upstream named '" + name + "' in the configuration (it has "
+                        + upstreams.stream().map(Upstream::name).toList() + ")");
+            }
+            upstreams = l;
+            return this;
+        }
+
+        public GatewayConfig build() {
+            return new GatewayConfig(listen, engine, members, upstreams, journalDir, fsync, groupCommit,
+                    throttlePerSecond, queuePerUpstream, rejectWhenDown, logonsPerSecond, tls, queueTimeout);
         }
     }
 
@@ -116,7 +200,7 @@ public record GatewayConfig(
         for (var e : members.entrySet()) {
             Map<String, String> m = e.getValue();
             ms.add(new Member(e.getKey(), need(m, "member." + e.getKey(), "credential"),
-                    Long.parseLong(need(m, "member." + e.getKey(), "session"))));
+                    number(need(m, "member." + e.getKey(), "session"), "member." + e.getKey() + ".session")));
         }
         List<Upstream> us = new ArrayList<>();
         for (var e : upstreams.entrySet()) {
@@ -125,23 +209,45 @@ public record GatewayConfig(
             List<Integer> types = new ArrayList<>();
             for (String t : need(u, key, "types").split(",")) types.add(type(t.trim(), key + ".types"));
             us.add(new Upstream(e.getKey(), address(need(u, key, "address"), key + ".address"),
-                    Integer.parseInt(need(u, key, "destination")), types,
+                    (int) number(need(u, key, "destination"), key + ".destination"), types,
                     need(u, key, "member"), need(u, key, "credential"),
-                    Long.parseLong(need(u, key, "session")), upstreamTls(u, key, base)));
+                    number(need(u, key, "session"), key + ".session"), upstreamTls(u, key, base)));
         }
         Path dir = Path.of(p.getProperty("journal.dir", "fep-journal"));
         if (!dir.isAbsolute() && base != null) dir = base.resolve(dir);
         return new GatewayConfig(
-                address(p.getProperty("listen", "0.0.0.0:9400"), "listen"),
+                address(p.getProperty("listen", DEFAULT_LISTEN), "listen"),
                 p.getProperty("engine", "nio"),
                 ms, us, dir,
-                FsyncPolicy.valueOf(p.getProperty("journal.fsync", "none").toUpperCase(Locale.ROOT)),
-                Duration.ofMillis(Long.parseLong(p.getProperty("journal.groupCommitMillis", "1"))),
-                Integer.parseInt(p.getProperty("limits.throttlePerSecond", "50000")),
-                Integer.parseInt(p.getProperty("limits.queuePerUpstream", "10000")),
-                Boolean.parseBoolean(p.getProperty("limits.rejectWhenUpstreamDown", "false")),
-                Integer.parseInt(p.getProperty("limits.logonsPerSecond", "20")),
-                memberTls(p, base));
+                fsync(p.getProperty("journal.fsync", "none")),
+                Duration.ofMillis(number(p, "journal.groupCommitMillis", 1)),
+                (int) number(p, "limits.throttlePerSecond", DEFAULT_THROTTLE_PER_SECOND),
+                (int) number(p, "limits.queuePerUpstream", DEFAULT_QUEUE_PER_UPSTREAM),
+                Boolean.parseBoolean(p.getProperty("limits.rejectWhenUpstreamDown", "false").trim()),
+                (int) number(p, "limits.logonsPerSecond", DEFAULT_LOGONS_PER_SECOND),
+                memberTls(p, base),
+                Duration.ofMillis(number(p, "limits.queueTimeoutMillis", DEFAULT_QUEUE_TIMEOUT.toMillis())));
+    }
+
+    private static long number(Properties p, String key, long otherwise) {
+        String v = p.getProperty(key);
+        return v == null ? otherwise : number(v.trim(), key);
+    }
+
+    private static long number(String v, String key) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": expected a whole number, got '" + v + "'");
+        }
+    }
+
+    private static FsyncPolicy fsync(String v) {
+        try {
+            return FsyncPolicy.valueOf(v.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("journal.fsync: expected none, group or every, got '" + v + "'");
+        }
     }
 
     /**
@@ -200,10 +306,23 @@ public record GatewayConfig(
         return v;
     }
 
-    private static InetSocketAddress address(String v, String key) {
+    /** {@code HOST:PORT} as an address, not resolved yet; {@code key} names the setting or flag in errors. */
+    public static InetSocketAddress address(String v, String key) {
+        v = v.trim();
         int colon = v.lastIndexOf(':');
-        if (colon <= 0) throw new IllegalArgumentException(key + ": expected host:port, got " + v);
-        return new InetSocketAddress(v.substring(0, colon), Integer.parseInt(v.substring(colon + 1)));
+        long port = colon <= 0 ? -1 : parsePort(v.substring(colon + 1));
+        if (port < 0 || port > 65535) throw new IllegalArgumentException(key + ": expected HOST:PORT, got '" + v + "'");
+        String host = v.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        return new InetSocketAddress(host, (int) port);
+    }
+
+    private static long parsePort(String v) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static int type(String name, String key) {

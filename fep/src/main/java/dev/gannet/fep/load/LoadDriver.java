@@ -20,7 +20,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -242,6 +241,7 @@ public final class LoadDriver {
                 .backoff(Duration.ofMillis(50), Duration.ofSeconds(1)).connectTimeout(Duration.ofSeconds(5))
                 .tickInterval(Duration.ofMillis(100)).tls(config.tls()).build();
         InetSocketAddress remote = new InetSocketAddress(config.host(), config.port());
+        probe(remote);
         List<Member> members = config.members();
         int n = members.size();
         List<TcpClient> clients = new ArrayList<>();
@@ -267,6 +267,26 @@ public final class LoadDriver {
                 if (c != null) c.execute(() -> d.session.logout(0, "load done"));
             }
             for (TcpClient c : clients) c.close();
+        }
+    }
+
+    /**
+     * One plain connection first, so that a gateway that is not there is said at once ("connection refused"),
+     * instead of the reconnecting sessions retrying quietly until the logon timeout.
+     */
+    private void probe(InetSocketAddress remote) throws IOException {
+        String where = config.host() + ":" + config.port();
+        if (remote.isUnresolved()) throw new IOException("cannot connect to " + where + ": unknown host");
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(remote, (int) Math.min(Integer.MAX_VALUE, config.logonTimeout().toMillis()));
+        } catch (java.net.ConnectException e) {
+            throw new IOException("cannot connect to " + where + ": connection refused (is the gateway running there?"
+                    + " see --host and --port)", e);
+        } catch (java.net.SocketTimeoutException e) {
+            throw new IOException("cannot connect to " + where + ": no answer within "
+                    + config.logonTimeout().toMillis() + " ms", e);
+        } catch (IOException e) {
+            throw new IOException("cannot connect to " + where + ": " + e.getMessage(), e);
         }
     }
 
@@ -557,97 +577,4 @@ public final class LoadDriver {
     }
 
     // ---- command line ------------------------------------------------------------------------------------------
-
-    private static final String USAGE = "usage: load-driver --port P [--host H] [--sessions N --member-prefix M"
-            + " --credential C | --members m1:c1[:sid],m2:c2[:sid]] [--first-session-id K] [--rate R/s (0 = max)]"
-            + " [--window W] [--duration S] [--warmup S] [--destination D] [--engine E] [--heartbeat-ms MS]"
-            + " [--drain S] [--account A] [--symbol S] [--tls [--tls-trust PEM | --tls-insecure]] [--quiet]";
-
-    public static void main(String[] args) {
-        Config config;
-        try {
-            config = parse(args);
-        } catch (RuntimeException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
-        try {
-            Result r = new LoadDriver(config).run();
-            System.out.println(r.report());
-            System.exit(r.sent() == r.acked() + r.rejects() ? 0 : 1);
-        } catch (Exception e) {
-            System.err.println("error: " + e.getMessage());
-            System.exit(1);
-        }
-    }
-
-    static Config parse(String[] args) {
-        Config.Builder b = Config.builder();
-        int sessions = 1;
-        String prefix = "M", credential = "secret";
-        long firstSessionId = 1;
-        String memberList = null;
-        boolean tls = false, insecure = false, portSet = false;
-        Path trust = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "-h", "--help" -> throw new IllegalArgumentException("help");
-                case "--tls" -> { tls = true; continue; }
-                case "--tls-insecure" -> { tls = true; insecure = true; continue; }
-                case "--quiet" -> { b.progress(null); continue; }
-                default -> { }
-            }
-            if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
-            String v = args[++i];
-            switch (a) {
-                case "--host" -> b.host(v);
-                case "--port" -> { b.port(Integer.parseInt(v)); portSet = true; }
-                case "--sessions" -> sessions = Integer.parseInt(v);
-                case "--member-prefix" -> prefix = v;
-                case "--credential" -> credential = v;
-                case "--first-session-id" -> firstSessionId = Long.parseLong(v);
-                case "--members" -> memberList = v;
-                case "--rate" -> b.rate(Integer.parseInt(v));
-                case "--window" -> b.window(Integer.parseInt(v));
-                case "--duration" -> b.duration(seconds(v));
-                case "--warmup" -> b.warmup(seconds(v));
-                case "--destination" -> b.destination(Integer.parseInt(v));
-                case "--engine" -> b.engine(v);
-                case "--heartbeat-ms" -> b.heartbeatMs(Integer.parseInt(v));
-                case "--drain" -> b.drain(seconds(v));
-                case "--account" -> b.account(v);
-                case "--symbol" -> b.symbol(v);
-                case "--tls-trust" -> { tls = true; trust = Path.of(v); }
-                default -> throw new IllegalArgumentException("unknown option " + a);
-            }
-        }
-        if (!portSet) throw new IllegalArgumentException("--port is required");
-        b.members(memberList != null ? members(memberList, firstSessionId)
-                : Member.numbered(prefix, credential, sessions, firstSessionId));
-        if (tls) {
-            if (insecure) b.tls(TlsConfig.builder().insecureTrustAll().build());
-            else if (trust != null) b.tls(TlsConfig.client(trust));
-            else b.tls(TlsConfig.client());
-        }
-        return b.build();
-    }
-
-    /** {@code m1:c1[:sessionId],m2:c2[:sessionId]}; session ids default to {@code first}, {@code first + 1}, ... by position. */
-    static List<Member> members(String v, long first) {
-        List<Member> l = new ArrayList<>();
-        String[] parts = v.split(",");
-        for (int i = 0; i < parts.length; i++) {
-            String[] f = parts[i].split(":");
-            if (f.length < 2 || f.length > 3) throw new IllegalArgumentException("member '" + parts[i] + "' is not id:credential[:sessionId]");
-            l.add(new Member(f[0], f[1], f.length == 3 ? Long.parseLong(f[2]) : first + i));
-        }
-        return l;
-    }
-
-    private static Duration seconds(String v) {
-        return Duration.ofNanos(Math.round(Double.parseDouble(v) * 1e9));
-    }
 }

@@ -26,6 +26,13 @@ public final class Session {
 
     public enum State { DISCONNECTED, AWAIT_LOGON, LOGON_SENT, ACTIVE, CLOSING }
 
+    /**
+     * The time a connection has to complete its logon, from when it opened, not from the last byte: a peer that
+     * trickles bytes is still cut off, with Logout(HEARTBEAT_TIMEOUT, "logon timeout"). An initiator whose own
+     * heartbeat interval is longer waits that long.
+     */
+    public static final long LOGON_TIMEOUT_MILLIS = 5_000;
+
     /** What the session hands up. */
     public interface Listener {
         /**
@@ -75,16 +82,11 @@ public final class Session {
     private long awaitingReplayUntil;
     /** The largest request correlation id accepted: a member's, unless this is an institution's side. */
     private long maxRequestId = Validator.MAX_CLIENT_ID;
-    private long lastReceived;
-    private long lastSent;
-    private long testRequestSent;
-    private long testRequestId;
+    private long lastReceived, lastSent, attachedAt;
+    private String peerLogoutText;
+    private long testRequestSent, testRequestId;
     private int closeReason;
-    // The throttle: a token bucket kept in nanoseconds of credit.
-    private long throttleCostNanos;
-    private long throttleCapacityNanos;
-    private long throttleCredit;
-    private long throttleUpdated;
+    private final TokenBucket throttle = new TokenBucket();
     private Object attachment;
     private boolean recordAfterDelivery;
     /** Frames already read stay unhandled in the transport's buffer until {@link #releaseInput}. */
@@ -138,13 +140,7 @@ public final class Session {
 
     /** At most {@code perSecond} application messages a second (bursts of a tenth of that); 0: no throttle. */
     public Session throttle(int perSecond) {
-        if (perSecond <= 0) {
-            throttleCostNanos = 0;
-        } else {
-            throttleCostNanos = 1_000_000_000L / perSecond;
-            throttleCapacityNanos = throttleCostNanos * Math.max(1, perSecond / 10);
-            throttleCredit = throttleCapacityNanos;
-        }
+        throttle.set(perSecond, perSecond / 10);
         return this;
     }
 
@@ -154,6 +150,8 @@ public final class Session {
     public SessionStore store() { return store; }
     public Connection connection() { return connection; }
     public boolean isActive() { return state == State.ACTIVE; }
+    /** The text of the Logout the peer sent on the current or last connection, or null if it sent none. */
+    public String peerLogoutText() { return peerLogoutText; }
     public <T> T attachment() {
         @SuppressWarnings("unchecked") T t = (T) attachment;
         return t;
@@ -166,7 +164,8 @@ public final class Session {
     public void attach(Connection c, long now) {
         connection = c;
         inputHeld = false;
-        lastReceived = lastSent = now;
+        lastReceived = lastSent = attachedAt = now;
+        peerLogoutText = null;
         testRequestSent = 0;
         awaitingReplayUntil = 0;
         closeReason = 0;
@@ -199,7 +198,7 @@ public final class Session {
             int reason = Validator.header(data, at, in);
             if (reason != 0) {
                 counters.rejected(reason);
-                disconnect(reason, 0, 0);
+                disconnect(reason, false);
                 data.position(data.limit());
                 return;
             }
@@ -209,7 +208,7 @@ public final class Session {
             reason = Validator.frame(in, maxRequestId);
             if (reason != 0) counters.rejected(reason);
             if (reason != 0 && state == State.AWAIT_LOGON) {
-                disconnect(reason, 0, 0);
+                disconnect(reason, true);
                 return;
             }
             frame(reason, now);
@@ -232,11 +231,11 @@ public final class Session {
                 testRequestSent = now;
             } else if (testRequestSent != 0 && now - testRequestSent >= peer) {
                 counters.heartbeatTimeouts.increment();
-                disconnect(RejectReason.HEARTBEAT_TIMEOUT, 0, 0);
+                disconnect(RejectReason.HEARTBEAT_TIMEOUT, false);
             }
-        } else if (now - lastReceived >= Math.max(hb, 5_000_000_000L)) {
-            // Logon has to finish within the heartbeat interval (5 s at least), or the connection goes.
-            disconnect(RejectReason.HEARTBEAT_TIMEOUT, 0, 0);
+        } else if (now - attachedAt >= Math.max(hb, LOGON_TIMEOUT_MILLIS * 1_000_000L)) {
+            counters.rejected(RejectReason.HEARTBEAT_TIMEOUT);
+            disconnect(RejectReason.HEARTBEAT_TIMEOUT, false, "logon timeout");
         }
         if (state == State.ACTIVE) listener.onTick(this);
     }
@@ -316,7 +315,7 @@ public final class Session {
         long seq = in.seq();
         if (state == State.AWAIT_LOGON) {
             if (type != MsgType.LOGON) {
-                disconnect(RejectReason.NOT_LOGGED_ON, seq, type);
+                disconnect(RejectReason.NOT_LOGGED_ON, true);
                 return;
             }
             acceptLogon(seq);
@@ -324,18 +323,23 @@ public final class Session {
         }
         if (state == State.LOGON_SENT && type == MsgType.LOGOUT && invalid == 0) {
             // The answer to a refused Logon (spec 7.3), taken whatever its seq and session id: an acceptor that
-            // refused before finding the session (a header it could not read) can only send 0.
-            disconnect(in.u16(MsgType.Logout.REASON), 0, 0);
+            // refused before finding the session (a header it could not read) can only send 0. Not answered: the
+            // acceptor has closed, and a Logout of ours would only use up a sequence number on every retry.
+            peerLogoutText = in.ascii(MsgType.Logout.TEXT, MsgType.Logout.TEXT_LENGTH);
+            counters.disconnects.increment();
+            closeReason = in.u16(MsgType.Logout.REASON);
+            state = State.CLOSING;
+            connection.close();
             return;
         }
         if (in.version() == Header.VERSION && in.sessionId() != sessionId) {
             counters.rejected(RejectReason.SESSION_MISMATCH);
-            disconnect(RejectReason.SESSION_MISMATCH, seq, type);
+            disconnect(RejectReason.SESSION_MISMATCH, true);
             return;
         }
         if (state == State.LOGON_SENT) {
             if (type != MsgType.LOGON_ACK || invalid != 0) {
-                disconnect(invalid != 0 ? invalid : RejectReason.NOT_LOGGED_ON, seq, type);
+                disconnect(invalid != 0 ? invalid : RejectReason.NOT_LOGGED_ON, true);
                 return;
             }
             logonAcknowledged(seq);
@@ -352,7 +356,7 @@ public final class Session {
                 counters.duplicates.increment();
                 return;
             }
-            disconnect(RejectReason.SEQUENCE_TOO_LOW, seq, type);
+            disconnect(RejectReason.SEQUENCE_TOO_LOW, true);
             return;
         }
         if (seq > expected) {
@@ -413,7 +417,7 @@ public final class Session {
             }
             default -> {
                 if (!recordAfterDelivery) store.received(seq, in);
-                if (throttled(now)) {
+                if (!throttle.take(now)) {
                     if (recordAfterDelivery) store.received(seq, in);
                     counters.rejected(RejectReason.THROTTLED);
                     reject(seq, type, RejectReason.THROTTLED);
@@ -446,10 +450,14 @@ public final class Session {
         replay(begin, end);
     }
 
-    /** The peer logged out: answer with a Logout and close. */
+    /**
+     * The peer logged out: close, answering a normal Logout (reason 0) with one of ours. A Logout with a reason
+     * (an error, SHUTTING_DOWN) is not answered: its sender closes without waiting (docs/fep-protocol.md 7.7).
+     */
     private void loggedOut() {
         closeReason = in.u16(MsgType.Logout.REASON);
-        if (state != State.CLOSING) {
+        peerLogoutText = in.ascii(MsgType.Logout.TEXT, MsgType.Logout.TEXT_LENGTH);
+        if (state != State.CLOSING && closeReason == 0) {
             prepare(MsgType.LOGOUT);
             send();
         }
@@ -461,12 +469,12 @@ public final class Session {
         int reason = listener.onLogon(this, in);
         if (reason != 0 || store == null) {
             counters.rejected(reason == 0 ? RejectReason.BAD_CREDENTIALS : reason);
-            disconnect(reason == 0 ? RejectReason.BAD_CREDENTIALS : reason, seq, MsgType.LOGON);
+            disconnect(reason == 0 ? RejectReason.BAD_CREDENTIALS : reason, true);
             return;
         }
         if (in.sessionId() != sessionId) {
             counters.rejected(RejectReason.SESSION_MISMATCH);
-            disconnect(RejectReason.SESSION_MISMATCH, seq, MsgType.LOGON);
+            disconnect(RejectReason.SESSION_MISMATCH, true);
             return;
         }
         if (!sequenceOnLogon(seq, in.i64(MsgType.Logon.NEXT_EXPECTED_SEQ))) return;
@@ -499,7 +507,7 @@ public final class Session {
         long expected = store.nextIn();
         if (seq < expected || peerExpects > store.nextOut()) {
             counters.rejected(RejectReason.SEQUENCE_TOO_LOW);
-            disconnect(RejectReason.SEQUENCE_TOO_LOW, seq, in.type());
+            disconnect(RejectReason.SEQUENCE_TOO_LOW, true);
             return false;
         }
         if (seq == expected) store.received(seq, in);
@@ -546,15 +554,6 @@ public final class Session {
         b.clear();
     }
 
-    private boolean throttled(long now) {
-        if (throttleCostNanos == 0) return false;
-        throttleCredit = Math.min(throttleCapacityNanos, throttleCredit + (now - throttleUpdated));
-        throttleUpdated = now;
-        if (throttleCredit < throttleCostNanos) return true;
-        throttleCredit -= throttleCostNanos;
-        return false;
-    }
-
     /** Sends a Reject for the frame numbered {@code refSeq} of {@code refType}. */
     public void reject(long refSeq, int refType, int reason) {
         if (store == null) return;
@@ -565,19 +564,24 @@ public final class Session {
     }
 
     /** Ends the connection for {@code reason}: a Logout when a session is bound, then close. */
-    private void disconnect(int reason, long refSeq, int refType) {
+    private void disconnect(int reason, boolean frameRead) {
+        disconnect(reason, frameRead, RejectReason.name(reason));
+    }
+
+    /** Ends the connection for {@code reason}; {@code frameRead}: {@code in} holds the whole frame that caused it. */
+    private void disconnect(int reason, boolean frameRead, String text) {
         if (connection == null) return;
         counters.disconnects.increment();
         if (store != null && state != State.AWAIT_LOGON) {
-            logout(reason, RejectReason.name(reason));
+            logout(reason, text);
             return;
         }
         // Before a logon there are no sequence numbers to give a Logout: send it unnumbered (seq 1 of nothing), with
-        // the session id of the frame refused when there is one (refType set: a whole frame was read), else 0.
-        long id = refType != 0 ? in.sessionId() : 0;
+        // the session id of the frame refused when a whole version-1 frame was read (valid or not), else 0.
+        long id = frameRead && in.version() == Header.VERSION ? in.sessionId() : 0;
         Frame f = out.begin(MsgType.LOGOUT, 0, id, 1, System.currentTimeMillis() * 1_000_000L)
                 .u16(MsgType.Logout.REASON, reason)
-                .ascii(MsgType.Logout.TEXT, MsgType.Logout.TEXT_LENGTH, RejectReason.name(reason));
+                .ascii(MsgType.Logout.TEXT, MsgType.Logout.TEXT_LENGTH, clip(text, MsgType.Logout.TEXT_LENGTH));
         write(outBuffer, f.length());
         closeReason = reason;
         state = State.CLOSING;

@@ -15,22 +15,18 @@ import dev.gannet.fep.wire.MsgType.NewOrder;
 import dev.gannet.fep.wire.MsgType.TransferResult;
 import dev.gannet.fep.wire.RejectReason;
 import dev.gannet.tls.TlsConfig;
-import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
-import dev.gannet.transport.Handler;
 import dev.gannet.transport.Server;
 import dev.gannet.transport.ServerConfig;
 import dev.gannet.transport.TcpServer;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,7 +62,8 @@ import java.util.concurrent.atomic.LongAdder;
  * come back as a gap fill).
  *
  * <p>Faults on command, from tests through the methods here or from a shell through the line-based control port
- * ({@link #command}): {@code drop}, {@code delay <ms>}, {@code skip <n>}, {@code garbage}, {@code reject on|off}.
+ * ({@link #command}): {@code drop}, {@code delay <ms>}, {@code skip <n>}, {@code garbage}, {@code reject on|off},
+ * {@code refuse <REASON>|off}.
  *
  * <p>The reply path allocates nothing; a delayed reply copies its request, and recording order ids
  * ({@link #recordOrders}) boxes them: both are test and fault paths.
@@ -156,6 +153,7 @@ public final class Exchange implements AutoCloseable {
     private volatile boolean recording;
     private volatile long delayNanos;
     private volatile boolean rejectOrders;
+    private volatile int refuseLogons;
     private final Server server;
     private final Server control;
 
@@ -173,7 +171,7 @@ public final class Exchange implements AutoCloseable {
             try {
                 ctl = TcpServer.start(ServerConfig.builder().host(config.host(), config.controlPort())
                         .engine(config.engine()).threads(1).idleTimeout(Duration.ZERO)
-                        .shutdownTimeout(Duration.ofSeconds(1)).build(), new ControlHandler());
+                        .shutdownTimeout(Duration.ofSeconds(1)).build(), new ExchangeControl.LineHandler(this));
             } catch (IOException | RuntimeException e) {
                 server.close();
                 throw e;
@@ -304,65 +302,21 @@ public final class Exchange implements AutoCloseable {
     }
 
     /**
-     * Runs one control command, as the control port does: {@code drop}, {@code delay <ms>}, {@code skip <n>},
-     * {@code garbage}, {@code reject on|off}, {@code stats}, {@code help}. Completes with one line, {@code ok ...} or
-     * {@code error ...}.
+     * Refuses every Logon with Logout({@code reason}) while non-zero, whatever its credential (0: take logons again).
+     * Sessions logged on already are left alone. For trying a gateway against an institution that will not have it.
      */
-    public CompletableFuture<String> command(String line) {
-        String[] w = line.trim().split("\\s+");
-        try {
-            return switch (w[0].toLowerCase(java.util.Locale.ROOT)) {
-                case "drop" -> {
-                    arity(w, 1);
-                    yield drop().thenApply(n -> "ok dropped " + n + " connections");
-                }
-                case "delay" -> {
-                    arity(w, 2);
-                    long ms = Long.parseLong(w[1]);
-                    delay(ms);
-                    yield CompletableFuture.completedFuture(ms == 0 ? "ok no delay" : "ok delay " + ms + " ms");
-                }
-                case "skip" -> {
-                    arity(w, 2);
-                    int n = Integer.parseInt(w[1]);
-                    yield skip(n).thenApply(k -> "ok skipped " + n + " on " + k + " sessions");
-                }
-                case "garbage" -> {
-                    arity(w, 1);
-                    yield garbage().thenApply(n -> "ok garbage on " + n + " connections");
-                }
-                case "reject" -> {
-                    arity(w, 2);
-                    boolean on = switch (w[1]) {
-                        case "on" -> true;
-                        case "off" -> false;
-                        default -> throw new IllegalArgumentException("reject on|off");
-                    };
-                    rejectOrders(on);
-                    yield CompletableFuture.completedFuture("ok reject " + w[1]);
-                }
-                case "stats" -> {
-                    arity(w, 1);
-                    yield CompletableFuture.completedFuture("ok orders=" + ordersReceived() + " sessions="
-                            + activeSessions() + " " + counters);
-                }
-                case "help" -> CompletableFuture.completedFuture(
-                        "ok commands: drop | delay <ms> | skip <n> | garbage | reject on|off | stats");
-                default -> throw new IllegalArgumentException("unknown command '" + w[0] + "'");
-            };
-        } catch (RuntimeException e) {
-            String why = e instanceof NumberFormatException ? "not a number: " + e.getMessage() : e.getMessage();
-            return CompletableFuture.completedFuture("error " + why);
-        }
+    public void refuseLogons(int reason) {
+        if (reason < 0 || reason > 0xffff) throw new IllegalArgumentException("reason must be a u16");
+        refuseLogons = reason;
     }
 
-    private static void arity(String[] words, int n) {
-        if (words.length != n) throw new IllegalArgumentException("usage: " + switch (words[0]) {
-            case "delay" -> "delay <ms>";
-            case "skip" -> "skip <n>";
-            case "reject" -> "reject on|off";
-            default -> words[0];
-        });
+    /**
+     * Runs one control command, as the control port does: {@code drop}, {@code delay <ms>}, {@code skip <n>},
+     * {@code garbage}, {@code reject on|off}, {@code refuse <REASON>|off}, {@code stats}, {@code help}. Completes
+     * with one line, {@code ok ...} or {@code error ...}.
+     */
+    public CompletableFuture<String> command(String line) {
+        return ExchangeControl.command(this, line);
     }
 
     private interface PeerTask {
@@ -438,6 +392,8 @@ public final class Exchange implements AutoCloseable {
     private final class Listener implements Session.Listener {
         @Override
         public int onLogon(Session session, Frame logon) {
+            int refuse = refuseLogons;
+            if (refuse != 0) return refuse;
             Peer p = session.attachment();
             String member = logon.ascii(MsgType.Logon.MEMBER_ID, MsgType.Logon.MEMBER_ID_LENGTH);
             byte[] want = credentials.get(member);
@@ -620,41 +576,6 @@ public final class Exchange implements AutoCloseable {
         return z ^ (z >>> 31);
     }
 
-    // ---- control port ------------------------------------------------------------------------------------------
-
-    /** One command a line; each answered with one line. */
-    private final class ControlHandler implements Handler {
-        @Override
-        public Action onOpen(Connection c) {
-            c.context(new StringBuilder());
-            return Action.KEEP;
-        }
-
-        @Override
-        public Action onData(Connection c, ByteBuffer in) {
-            StringBuilder line = c.context();
-            while (in.hasRemaining()) {
-                char ch = (char) (in.get() & 0xff);
-                if (ch == '\n') {
-                    String cmd = line.toString().strip();
-                    line.setLength(0);
-                    if (cmd.isEmpty()) continue;
-                    if (cmd.equals("quit")) return Action.CLOSE;
-                    command(cmd).whenComplete((r, e) -> {
-                        String answer = e != null ? "error " + e : r;
-                        c.write((answer + "\n").getBytes(StandardCharsets.US_ASCII));
-                    });
-                } else if (line.length() < 1024) {
-                    line.append(ch);
-                } else {
-                    c.write("error line too long\n".getBytes(StandardCharsets.US_ASCII));
-                    return Action.CLOSE;
-                }
-            }
-            return Action.KEEP;
-        }
-    }
-
     @Override
     public void close() {
         try {
@@ -662,69 +583,6 @@ public final class Exchange implements AutoCloseable {
         } finally {
             server.close();
         }
-    }
-
-    // ---- command line ------------------------------------------------------------------------------------------
-
-    private static final String USAGE = "usage: exchange [--host H] [--port P] [--engine nio|vthread|auto|...]"
-            + " [--threads N] [--control-port P] [--source CODE] [--fill-ratio 0..1] [--market-price PX]"
-            + " [--transfer-limit AMOUNT] [--members m1:cred1,m2:cred2] [--tls]";
-
-    public static void main(String[] args) throws Exception {
-        Config config;
-        try {
-            config = parse(args);
-        } catch (RuntimeException e) {
-            System.err.println("error: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
-            return;
-        }
-        Exchange x = new Exchange(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(x::close, "exchange-shutdown"));
-        System.out.println("exchange listening on " + config.host() + ":" + x.port() + " engine " + x.server().engine()
-                + " source " + config.source() + (x.controlPort() >= 0 ? " control port " + x.controlPort() : "")
-                + (config.tls() != null ? " tls" : ""));
-        x.server().terminationFuture().join();
-    }
-
-    static Config parse(String[] args) {
-        Config.Builder b = Config.builder().controlPort(-1);
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("-h") || a.equals("--help")) throw new IllegalArgumentException("help");
-            if (a.equals("--tls")) {
-                b.tls(TlsConfig.selfSigned("localhost"));
-                continue;
-            }
-            if (i + 1 >= args.length) throw new IllegalArgumentException(a + " needs a value");
-            String v = args[++i];
-            switch (a) {
-                case "--host" -> b.host(v);
-                case "--port" -> b.port(Integer.parseInt(v));
-                case "--engine" -> b.engine(v);
-                case "--threads" -> b.threads(Integer.parseInt(v));
-                case "--control-port" -> b.controlPort(Integer.parseInt(v));
-                case "--source" -> b.source(Integer.parseInt(v));
-                case "--fill-ratio" -> b.fillRatio(Double.parseDouble(v));
-                case "--market-price" -> b.marketPrice(Long.parseLong(v));
-                case "--transfer-limit" -> b.transferLimit(Long.parseLong(v));
-                case "--members" -> b.members(pairs(v));
-                default -> throw new IllegalArgumentException("unknown option " + a);
-            }
-        }
-        return b.build();
-    }
-
-    /** {@code m1:secret1,m2:secret2} to a map. */
-    static Map<String, String> pairs(String v) {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (String p : v.split(",")) {
-            int colon = p.indexOf(':');
-            if (colon <= 0) throw new IllegalArgumentException("member '" + p + "' is not id:credential");
-            m.put(p.substring(0, colon), p.substring(colon + 1));
-        }
-        return m;
     }
 
     @Override

@@ -36,7 +36,24 @@ public final class RejectReason {
             "already logged on", "heartbeat timeout", "logon flood", "unexpected type", "shutting down",
             "business reject"};
 
+    private static final String[] CONSTANTS = {"NONE", "MALFORMED_HEADER", "LENGTH_MISMATCH", "FRAME_TOO_LARGE",
+            "UNKNOWN_TYPE", "UNSUPPORTED_VERSION", "SEQUENCE_TOO_LOW", "NOT_LOGGED_ON", "BAD_CREDENTIALS", "THROTTLED",
+            "UPSTREAM_UNAVAILABLE", "QUEUE_FULL", "INVALID_FIELD", "UNKNOWN_DESTINATION", "SESSION_MISMATCH",
+            "ALREADY_LOGGED_ON", "HEARTBEAT_TIMEOUT", "LOGON_FLOOD", "UNEXPECTED_TYPE", "SHUTTING_DOWN",
+            "BUSINESS_REJECT"};
+
     public static String name(int reason) {
         return reason >= 0 && reason < NAMES.length ? NAMES[reason] : "reason " + reason;
+    }
+
+    /** The constant's name ({@code SEQUENCE_TOO_LOW}), for logs and status lines; {@code REASON_n} when unknown. */
+    public static String constant(int reason) {
+        return reason >= 0 && reason < CONSTANTS.length ? CONSTANTS[reason] : "REASON_" + reason;
+    }
+
+    /** The code of a constant's name, in any case, or -1. */
+    public static int ofConstant(String name) {
+        for (int i = 0; i < CONSTANTS.length; i++) if (CONSTANTS[i].equalsIgnoreCase(name)) return i;
+        return -1;
     }
 }

@@ -73,8 +73,8 @@ class GatewayBackpressureTest {
     void aMemberIsHeldBackWhileItsUpstreamDoesNotRead() throws Exception {
         Server upstream = institution();
         GatewayConfig c = GatewayTest.config(dir, upstream.localAddress().getPort(), 100, false);
-        Gateway gateway = new Gateway(new GatewayConfig(c.listen(), c.engine(), c.members(), c.upstreams(),
-                c.journalDir(), FsyncPolicy.NONE, c.groupCommit(), 0, 100, false, c.logonsPerSecond(), null)).start();
+        Gateway gateway = new Gateway(c.toBuilder().fsync(FsyncPolicy.NONE).throttlePerSecond(0).queuePerUpstream(100)
+                .rejectWhenDown(false).build()).start();
         closing.add(gateway);
         await(gateway::upstreamsActive, "the upstream logon");
         Session inst = institution;

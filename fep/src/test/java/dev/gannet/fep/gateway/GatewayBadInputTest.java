@@ -44,9 +44,7 @@ class GatewayBadInputTest {
         Exchange exchange = new Exchange(Exchange.Config.builder().host("127.0.0.1").port(0).build());
         closing.add(exchange);
         GatewayConfig c = GatewayTest.config(dir, exchange.port(), 1000, false);
-        gateway = new Gateway(new GatewayConfig(c.listen(), c.engine(), c.members(), c.upstreams(), c.journalDir(),
-                c.fsync(), c.groupCommit(), c.throttlePerSecond(), c.queuePerUpstream(), c.rejectWhenDown(), 5, null))
-                .start();
+        gateway = new Gateway(c.toBuilder().logonsPerSecond(5).build()).start();
         closing.add(gateway);
         await(gateway::upstreamsActive, "the upstream logon");
         bystander = new TestMember(gateway.server().localAddress(), "FIRM2", "pw2", 2);

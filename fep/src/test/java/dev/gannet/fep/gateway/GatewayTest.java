@@ -37,12 +37,13 @@ class GatewayTest {
     }
 
     static GatewayConfig config(Path journal, int exchangePort, int queue, boolean rejectWhenDown) {
-        return new GatewayConfig(new InetSocketAddress("127.0.0.1", 0), "nio",
-                List.of(new GatewayConfig.Member("FIRM1", "pw1", 1), new GatewayConfig.Member("FIRM2", "pw2", 2)),
-                List.of(new GatewayConfig.Upstream("exchange", new InetSocketAddress("127.0.0.1", exchangePort), 1,
+        return GatewayConfig.builder().listen(new InetSocketAddress("127.0.0.1", 0))
+                .members(List.of(new GatewayConfig.Member("FIRM1", "pw1", 1), new GatewayConfig.Member("FIRM2", "pw2", 2)))
+                .upstreams(List.of(new GatewayConfig.Upstream("exchange", new InetSocketAddress("127.0.0.1", exchangePort), 1,
                         List.of(MsgType.NEW_ORDER, MsgType.CANCEL_ORDER, MsgType.FUND_TRANSFER,
-                                MsgType.ACCOUNT_STATUS_QUERY), "GATEWAY", "secret", 1001, null)),
-                journal, FsyncPolicy.NONE, Duration.ofMillis(1), 0, queue, rejectWhenDown, 1000, null);
+                                MsgType.ACCOUNT_STATUS_QUERY), "GATEWAY", "secret", 1001, null)))
+                .journalDir(journal).fsync(FsyncPolicy.NONE).groupCommit(Duration.ofMillis(1)).throttlePerSecond(0)
+                .queuePerUpstream(queue).rejectWhenDown(rejectWhenDown).logonsPerSecond(1000).build();
     }
 
     private void start(int queue, boolean rejectWhenDown) throws Exception {
@@ -96,9 +97,7 @@ class GatewayTest {
             port = free.getLocalPort();
         }
         GatewayConfig c = config(dir, exchange.port(), 1000, false);
-        GatewayConfig fixed = new GatewayConfig(new InetSocketAddress("127.0.0.1", port), c.engine(), c.members(),
-                c.upstreams(), c.journalDir(), c.fsync(), c.groupCommit(), c.throttlePerSecond(), c.queuePerUpstream(),
-                c.rejectWhenDown(), c.logonsPerSecond(), null);
+        GatewayConfig fixed = c.toBuilder().listen(new InetSocketAddress("127.0.0.1", port)).build();
         Gateway first = new Gateway(fixed).start();
         await(first::upstreamsActive, "the upstream logon");
         TestMember a = new TestMember(new InetSocketAddress("127.0.0.1", port), "FIRM1", "pw1", 1);

@@ -99,7 +99,7 @@ class LoadDriverTest {
 
     @Test
     void parsesTheCommandLine() {
-        LoadDriver.Config c = LoadDriver.parse(new String[] {"--host", "gw", "--port", "9001", "--sessions", "3",
+        LoadDriver.Config c = LoadOptions.parse(new String[] {"--host", "gw", "--port", "9001", "--sessions", "3",
                 "--member-prefix", "GW", "--credential", "s3", "--rate", "500", "--window", "16", "--duration", "2.5",
                 "--warmup", "0", "--destination", "4", "--engine", "vthread"});
         assertThat(c.members()).containsExactly(new Member("GW1", "s3", 1), new Member("GW2", "s3", 2),
@@ -111,11 +111,11 @@ class LoadDriverTest {
         assertThat(c.engine()).isEqualTo("vthread");
         assertThat(c.tls()).isNull();
 
-        LoadDriver.Config m = LoadDriver.parse(new String[] {"--port", "1", "--members", "a:x,b:y:77", "--tls-insecure"});
+        LoadDriver.Config m = LoadOptions.parse(new String[] {"--port", "1", "--members", "a:x,b:y:77", "--tls-insecure"});
         assertThat(m.members()).containsExactly(new Member("a", "x", 1), new Member("b", "y", 77));
         assertThat(m.tls()).isNotNull();
-        assertThatThrownBy(() -> LoadDriver.parse(new String[] {"--sessions", "2"})).hasMessageContaining("--port");
-        assertThatThrownBy(() -> LoadDriver.parse(new String[] {"--port", "1", "--bogus", "1"}))
+        assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--sessions", "2"})).hasMessageContaining("--port");
+        assertThatThrownBy(() -> LoadOptions.parse(new String[] {"--port", "1", "--bogus", "1"}))
                 .hasMessageContaining("unknown option");
     }
 }

@@ -159,6 +159,26 @@ public final class Router<H> {
     }
 
     /**
+     * Whether {@code path} (without its query) names a directory route without its trailing slash: a route for this
+     * method ends in {@code /*} or {@code /}, and {@code path + "/"} reaches exactly that slash. Such a request is
+     * answered with a redirect to the slashed path (as nginx and Go's ServeMux do), not a 404. It allocates, so it
+     * belongs on the not-found path only.
+     */
+    public boolean isDirectoryWithoutSlash(int method, byte[] path, int off, int len) {
+        // "//host" would become a scheme-relative Location naming another server.
+        if (len == 0 || path[off + len - 1] == '/' || len > 1 && path[off + 1] == '/') return false;
+        byte[] slashed = Arrays.copyOfRange(path, off, off + len + 1);
+        slashed[len] = '/';
+        RouteMatch<H> m = newMatch();
+        if (!match(method, slashed, 0, slashed.length, m)) return false;
+        String pattern = m.pattern();
+        if (pattern.endsWith("/")) return true;
+        // A wildcard route: only its root, where the wildcard matched nothing, is the directory itself.
+        int wildcard = m.paramIndex("*");
+        return pattern.endsWith("/*") && wildcard >= 0 && m.paramLength(wildcard) == 0;
+    }
+
+    /**
      * Depth-first search from node {@code n}, whose label has been consumed up to {@code pos}. {@code depth} is the
      * number of parameters captured so far, which is also the index of the next one. Recursion depth is bounded by
      * the tree's height, not by the request, since every call goes one node deeper.

@@ -57,10 +57,18 @@ public final class Topic {
         LoopGroup g = groups.get(s.loop());
         if (g != null && g.remove(s)) {
             s.forget(g);
+            // An empty group goes (the vthread engine has one per connection); a publish that still holds it
+            // posts to nobody, and the next join makes a new one.
+            if (g.isEmpty()) groups.remove(s.loop(), g);
             subscribers.decrementAndGet();
             Fanout f = owner.fanout();
             if (f != null) f.noInterest(name);
         }
+    }
+
+    /** The per-loop groups this topic holds (for tests). */
+    int loopGroups() {
+        return groups.size();
     }
 
     /** Sends a text message to every subscriber, on this node and (with a fanout) on the others. */
@@ -84,14 +92,30 @@ public final class Topic {
         }
     }
 
-    /** The subscribers served by one event loop; touched only on that loop, except for the size read above. */
+    /**
+     * The subscribers served by one event loop; touched only on that loop, except for the size read above.
+     *
+     * <p>A delivery can change the members it walks: a send that overflows a slow consumer's queue closes it, and
+     * its close handler may unsubscribe or close other members on the same loop, or publish. So while a drain runs,
+     * a member that leaves only empties its slot (nobody moves, so nobody is skipped), and the drain closes the gaps
+     * when it ends; a member that joins is appended and gets the frames that follow.
+     */
     private static final class LoopGroup {
+        private static final System.Logger LOG = System.getLogger(Topic.class.getName());
+
         final Executor loop;
         WsSession[] members = new WsSession[4];
+        /** Slots in use, the gaps left during a drain included. */
         volatile int size;
+        private int gaps;
+        private boolean draining;
 
         LoopGroup(Executor loop) {
             this.loop = loop;
+        }
+
+        boolean isEmpty() {
+            return size - gaps == 0;
         }
 
         void add(WsSession s) {
@@ -101,7 +125,6 @@ public final class Topic {
             size = size + 1;
         }
 
-        /** Swap-remove: order among subscribers carries no meaning. */
         boolean remove(WsSession s) {
             int i = s.topicSlot(this);
             if (i < 0 || i >= size || members[i] != s) {
@@ -109,6 +132,12 @@ public final class Topic {
                 for (int k = 0; k < size; k++) if (members[k] == s) i = k;
                 if (i < 0) return false;
             }
+            if (draining) {
+                members[i] = null;
+                gaps++;
+                return true;
+            }
+            // Swap-remove: order among subscribers carries no meaning.
             int last = size - 1;
             WsSession moved = members[last];
             members[i] = moved;
@@ -116,6 +145,23 @@ public final class Topic {
             members[last] = null;
             size = last;
             return true;
+        }
+
+        /** After a drain: the members left of each gap move down, in order. */
+        private void closeGaps() {
+            int n = size, w = 0;
+            for (int r = 0; r < n; r++) {
+                WsSession s = members[r];
+                if (s == null) continue;
+                if (w != r) {
+                    members[w] = s;
+                    s.topicSlot(this, w);
+                }
+                w++;
+            }
+            Arrays.fill(members, w, n, null);
+            gaps = 0;
+            size = w;
         }
 
         /**
@@ -131,11 +177,37 @@ public final class Topic {
         }
 
         private void drain() {
+            // Cleared first: a frame posted after the last poll below schedules another drain.
             scheduled.set(false);
-            SharedFrame f;
-            while ((f = pending.poll()) != null) {
-                WsSession[] m = members;
-                for (int i = 0, n = size; i < n; i++) m[i].send(f);
+            if (draining) {
+                // Re-entered from a delivery (an engine that runs the owner's tasks inline): the running drain
+                // polls this frame too, in its order.
+                return;
+            }
+            draining = true;
+            try {
+                SharedFrame f;
+                while ((f = pending.poll()) != null) {
+                    // The array is read per member: a join during this frame may have replaced it.
+                    for (int i = 0, n = size; i < n; i++) {
+                        WsSession s = members[i];
+                        if (s != null) deliver(s, f);
+                    }
+                }
+            } finally {
+                draining = false;
+                if (gaps > 0) closeGaps();
+                // Should a delivery have thrown past deliver(), what is left must not wait for the next publish.
+                if (!pending.isEmpty() && scheduled.compareAndSet(false, true)) loop.execute(this::drain);
+            }
+        }
+
+        private static void deliver(WsSession s, SharedFrame f) {
+            try {
+                s.send(f);
+            } catch (RuntimeException e) {
+                // One member's failure must not cost the others this frame.
+                LOG.log(System.Logger.Level.WARNING, "a room message could not be written to socket " + s.id(), e);
             }
         }
     }

@@ -7,7 +7,8 @@ import java.nio.ByteBuffer;
  * One WebSocket connection, server or client side. Sending methods may be called from any thread: off the owner
  * loop they re-enter it. Each connection has a bounded outbound queue: a send that would pass
  * {@link WebSocketConfig#maxQueuedBytes()} applies the {@link WebSocketConfig#slowConsumer()} policy (drop the
- * message, or close with 1008) and returns false.
+ * message, or close with 1008) and returns false. A slow consumer's close does not wait for the peer's answer: the
+ * socket leaves its topics and the connection goes to the transport's close at once.
  */
 public interface WebSocket {
     long id();

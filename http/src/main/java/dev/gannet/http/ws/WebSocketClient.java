@@ -197,7 +197,8 @@ public final class WebSocketClient {
                 deflate = PerMessageDeflate.parseResponse(ext);
                 if (deflate == null) return "the server's Sec-WebSocket-Extensions is not acceptable: " + ext;
             }
-            session = WsSession.client(connection, options.config(), handler, uri.getRawPath(), subprotocol, deflate);
+            session = WsSession.client(connection, options.config(), handler, uri.getRawPath(), subprotocol, deflate,
+                    options.transport().idleTimeout());
             connection.context(session);
             return null;
         }

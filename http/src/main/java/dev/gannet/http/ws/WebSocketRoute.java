@@ -8,6 +8,7 @@ import dev.gannet.http.ws.codec.PerMessageDeflate;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 
@@ -23,10 +24,19 @@ public final class WebSocketRoute {
     }
 
     public static HttpHandler handler(WebSocketConfig config, WebSocketHandler handler) {
-        return (req, res) -> upgrade(config, handler, req, res);
+        return handler(config, handler, Duration.ZERO);
     }
 
-    private static void upgrade(WebSocketConfig config, WebSocketHandler handler, Request req, Response res) {
+    /**
+     * @param idleTimeout the server's idle timeout (zero for none), which still applies once a connection is
+     *                    upgraded: an idle socket closes itself with 1001 shortly before it, rather than be reset
+     */
+    public static HttpHandler handler(WebSocketConfig config, WebSocketHandler handler, Duration idleTimeout) {
+        return (req, res) -> upgrade(config, handler, idleTimeout, req, res);
+    }
+
+    private static void upgrade(WebSocketConfig config, WebSocketHandler handler, Duration idleTimeout, Request req,
+                                Response res) {
         // The checks read the request head in place: a handshake makes no String it does not keep.
         if (!req.headerHasToken("Upgrade", "websocket") || !req.headerHasToken("Connection", "upgrade")) {
             res.status(426).header("Upgrade", "websocket").header("Sec-WebSocket-Version", "13")
@@ -66,7 +76,7 @@ public final class WebSocketRoute {
         String[] params = req.pathParams();
         PerMessageDeflate.Params agreed = deflate;
         res.end();
-        res.takeover(conn -> WsSession.server(conn, config, handler, path, params, subprotocol, agreed));
+        res.takeover(conn -> WsSession.server(conn, config, handler, path, params, subprotocol, agreed, idleTimeout));
     }
 
     /** base64(SHA-1(key + GUID)), section 4.2.2: for the client, which checks the server's answer. */

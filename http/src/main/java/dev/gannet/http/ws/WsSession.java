@@ -14,6 +14,7 @@ import dev.gannet.transport.Connection;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +33,12 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
     private static final String[] NO_PARAMS = new String[0];
     /** Messages under this size go out uncompressed even with permessage-deflate: deflate would not pay off. */
     private static final int COMPRESS_MIN = 128;
+    /**
+     * How long before the transport's idle timeout an idle socket says goodbye (1001) itself: the check runs on the
+     * once-a-second tick and the transport's sweep may come up to a second late, so the goodbye needs that much
+     * room to come first; a transport timeout of 6 s or less gets half of it.
+     */
+    private static final long IDLE_MARGIN_NANOS = 3_000_000_000L;
 
     private enum State { OPEN, CLOSING, CLOSED }
 
@@ -46,11 +53,19 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
     private final MessageDecoder decoder;
     private final Inflation inflation;
     private final Deflation deflation;
+    /** When this socket closes itself as idle (1001), ahead of the transport's reset; 0 for never. */
+    private final long idleCloseNanos;
     private State state = State.OPEN;
     private boolean closeReported;
+    private boolean decoding;
     private long closingSince;
     private long lastInputAt;
+    /** No later than the last write: when the tick before it ran (a write only sets a flag, to stay cheap). */
+    private long lastOutputAt;
+    private boolean wroteSinceTick;
+    private long lastTickAt;
     private boolean pingOutstanding;
+    private long pingSentAt;
     private Object attachment;
     /** Topics joined, with this socket's slot in each topic's per-loop array (for a constant-time leave). */
     private Topic[] topics;
@@ -61,7 +76,7 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
     private volatile long dropped;
 
     private WsSession(Connection conn, WebSocketConfig config, WebSocketHandler handler, boolean client, String path,
-                      String[] params, String subprotocol, PerMessageDeflate.Params deflate) {
+                      String[] params, String subprotocol, PerMessageDeflate.Params deflate, Duration idleTimeout) {
         this.conn = conn;
         this.config = config;
         this.handler = handler;
@@ -82,20 +97,28 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
         this.decoder = new MessageDecoder(client ? Role.CLIENT : Role.SERVER, config.maxFramePayload(),
                 config.maxMessageSize(), inflation);
         this.lastInputAt = System.nanoTime();
+        this.lastOutputAt = lastInputAt;
+        this.lastTickAt = lastInputAt;
+        long idle = idleTimeout == null ? 0 : idleTimeout.toNanos();
+        this.idleCloseNanos = idle <= 0 ? 0 : idle - Math.min(idle / 2, IDLE_MARGIN_NANOS);
     }
 
-    /** Server side, made on the connection's owner thread once the 101 is out. */
+    /**
+     * Server side, made on the connection's owner thread once the 101 is out. {@code idleTimeout} is the transport's
+     * (zero for none): the socket closes itself with 1001 a little before it, so an idle peer gets a close frame
+     * rather than a reset.
+     */
     static WsSession server(Connection conn, WebSocketConfig config, WebSocketHandler handler, String path,
-                            String[] params, String subprotocol, PerMessageDeflate.Params deflate) {
-        WsSession s = new WsSession(conn, config, handler, false, path, params, subprotocol, deflate);
+                            String[] params, String subprotocol, PerMessageDeflate.Params deflate, Duration idleTimeout) {
+        WsSession s = new WsSession(conn, config, handler, false, path, params, subprotocol, deflate, idleTimeout);
         s.opened();
         return s;
     }
 
     /** Client side, made on the connection's owner thread once the 101 was read. */
     static WsSession client(Connection conn, WebSocketConfig config, WebSocketHandler handler, String path,
-                            String subprotocol, PerMessageDeflate.Params deflate) {
-        return new WsSession(conn, config, handler, true, path, NO_PARAMS, subprotocol, deflate);
+                            String subprotocol, PerMessageDeflate.Params deflate, Duration idleTimeout) {
+        return new WsSession(conn, config, handler, true, path, NO_PARAMS, subprotocol, deflate, idleTimeout);
     }
 
     void opened() {
@@ -162,6 +185,7 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
     private boolean sendShared(SharedFrame frame) {
         if (state != State.OPEN || !admit(frame.bytes.length)) return false;
         conn.write(frame.bytes, 0, frame.bytes.length);
+        wroteSinceTick = true;
         return true;
     }
 
@@ -238,15 +262,41 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
         return true;
     }
 
-    /** The slow-consumer check: whether {@code bytes} more may be queued for this socket. */
+    /**
+     * The slow-consumer check: whether {@code bytes} more may be queued for this socket. An empty queue takes any one
+     * message, so that a message as large as the message limit can be sent at all.
+     */
     private boolean admit(int bytes) {
-        if (conn.pendingOutputBytes() + bytes <= config.maxQueuedBytes()) return true;
+        long queued = conn.pendingOutputBytes();
+        if (queued == 0 || queued + bytes <= config.maxQueuedBytes()) return true;
         dropped++;
         if (config.slowConsumer() == WebSocketConfig.SlowConsumer.CLOSE) {
             LOG.log(System.Logger.Level.DEBUG, "closing slow consumer " + conn.remoteAddress());
-            startClose(CloseCodes.POLICY_VIOLATION, "slow consumer");
+            closeSlowConsumer();
         }
         return false;
+    }
+
+    /**
+     * A peer that does not read will not read our close frame soon either, nor answer it: waiting for its answer
+     * would hold the queue for the close timeout. So the socket is done now: out of its topics, its compression
+     * contexts freed, and the connection handed to the transport's close, which flushes what the peer still takes
+     * and aborts (freeing the queue) when its deadline passes.
+     */
+    private void closeSlowConsumer() {
+        if (state != State.OPEN) return;
+        writeFrame(Opcodes.CLOSE, false, ByteBuffer.wrap(FrameEncoder.closePayload(CloseCodes.POLICY_VIOLATION,
+                "slow consumer")));
+        state = State.CLOSED;
+        report(CloseCodes.POLICY_VIOLATION, "slow consumer");
+        releaseCodecs();
+        conn.close();
+    }
+
+    /** Frees the zlib contexts (native memory). The inflater waits if a decode is under way on the stack. */
+    private void releaseCodecs() {
+        if (deflation != null) deflation.end();
+        if (inflation != null && !decoding) inflation.end();
     }
 
     /** One whole frame: the header from a per-thread scratch buffer, then the payload (masked for a client). */
@@ -257,6 +307,7 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
         FrameEncoder.writeHeader(header, true, rsv1, opcode, len, client, mask);
         header.flip();
         conn.write(header);
+        wroteSinceTick = true;
         if (len == 0) return;
         if (!client) {
             conn.write(payload.duplicate());
@@ -312,25 +363,47 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
             in.position(in.limit());
             return Action.KEEP;
         }
-        decoder.decode(in, this);
-        return state == State.CLOSED ? Action.CLOSE : Action.KEEP;
+        decoding = true;
+        try {
+            decoder.decode(in, this);
+        } finally {
+            decoding = false;
+        }
+        if (state != State.CLOSED) return Action.KEEP;
+        releaseCodecs();
+        return Action.CLOSE;
     }
 
+    /**
+     * Once a second: the close timeout, keep-alive pings, and the idle close. Every way out of an open socket here
+     * sends a close frame (1001): an idle peer hears why, where the transport's idle timeout would reset it.
+     */
     @Override
     public Action onTick() {
         long now = System.nanoTime();
+        if (wroteSinceTick) {
+            wroteSinceTick = false;
+            lastOutputAt = lastTickAt;
+        }
+        lastTickAt = now;
         if (state == State.CLOSING && now - closingSince > config.closeTimeout().toNanos()) return Action.CLOSE;
+        if (state != State.OPEN) return Action.KEEP;
         long interval = config.pingInterval().toNanos();
-        if (state == State.OPEN && interval > 0 && now - lastInputAt >= interval) {
-            if (pingOutstanding) {
-                // A whole interval passed after our ping with nothing from the peer: it is gone.
-                state = State.CLOSED;
-                report(CloseCodes.ABNORMAL, "no answer to ping within " + config.pingInterval().toMillis() + " ms");
-                return Action.CLOSE;
+        if (interval > 0) {
+            if (pingOutstanding && now - pingSentAt >= interval) {
+                // A whole interval passed after our ping with nothing from the peer: it is gone, or stuck.
+                startClose(CloseCodes.GOING_AWAY, "no answer to ping within " + config.pingInterval().toMillis() + " ms");
+                return Action.KEEP;
             }
-            pingOutstanding = true;
-            lastInputAt = now;
-            writeFrame(Opcodes.PING, false, ByteBuffer.allocate(0));
+            if (!pingOutstanding && now - lastInputAt >= interval) {
+                pingOutstanding = true;
+                pingSentAt = now;
+                writeFrame(Opcodes.PING, false, ByteBuffer.allocate(0));
+                return Action.KEEP;
+            }
+        }
+        if (idleCloseNanos > 0 && now - Math.max(lastInputAt, lastOutputAt) >= idleCloseNanos) {
+            startClose(CloseCodes.GOING_AWAY, "idle timeout");
         }
         return Action.KEEP;
     }
@@ -353,8 +426,7 @@ final class WsSession implements WebSocket, Takeover, MessageDecoder.Listener {
     public void onClose(Throwable cause) {
         state = State.CLOSED;
         report(CloseCodes.ABNORMAL, cause == null ? "connection closed" : String.valueOf(cause.getMessage()));
-        if (inflation != null) inflation.end();
-        if (deflation != null) deflation.end();
+        releaseCodecs();
     }
 
     // ---- MessageDecoder.Listener: decoded input

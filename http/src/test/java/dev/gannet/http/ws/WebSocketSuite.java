@@ -387,10 +387,12 @@ abstract class WebSocketSuite {
         try (RawWs ws = RawWs.open(port, "/ping", "")) {
             RawWs.Frame ping = ws.read();
             assertThat(ping.opcode()).isEqualTo(9);
-            // No pong: the next interval ends the connection.
+            // No pong: the next interval ends the socket, with a close frame that says so.
+            assertThat(ws.readCloseCode()).isEqualTo(1001);
+            ws.frame(true, 0, 8, RawWs.closePayload(1001, ""));
             assertThat(ws.closedByServer()).isTrue();
         }
-        assertThat(closes.poll(5, TimeUnit.SECONDS)).isEqualTo("/ping 1006");
+        assertThat(closes.poll(5, TimeUnit.SECONDS)).isEqualTo("/ping 1001");
     }
 
     @Test

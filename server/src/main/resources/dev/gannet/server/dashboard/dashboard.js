@@ -1,25 +1,13 @@
-// Gannet live dashboard: /events/stats feeds four canvas charts, /chat/{room} a chat panel. No libraries, no build.
+// Gannet live dashboard: /events/stats feeds four canvas charts, /chat/{room} a chat panel. No libraries, no build;
+// axis.js (loaded first) makes the y axes.
 'use strict';
 
-const WINDOW_MS = 120_000;          // the charts show the last two minutes
-const MAX_POINTS = 150;              // a little more than the window holds at one event a second
+const WINDOW_MS = 120_000;         // the charts show the last two minutes (the server keeps as many ticks)
+const MAX_POINTS = 150;            // a little more than the window holds at one event a second
 
 // ---- formatting ---------------------------------------------------------------------------------------------------
 
 const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-/** 1234 -> "1.2k": for axis labels, where space is short. */
-function compact(v) {
-  const a = Math.abs(v);
-  if (a >= 1e9) return trim(v / 1e9) + 'G';
-  if (a >= 1e6) return trim(v / 1e6) + 'M';
-  if (a >= 1e3) return trim(v / 1e3) + 'k';
-  return trim(v);
-}
-
-function trim(v) {
-  return (Math.abs(v) >= 10 || Number.isInteger(v) ? v.toFixed(0) : v.toFixed(1)).replace(/\.0$/, '');
-}
 
 /** Microseconds as [number, unit], the unit chosen so the number stays short. */
 function duration(us) {
@@ -28,10 +16,11 @@ function duration(us) {
   return [(us / 1e6).toFixed(2), 's'];
 }
 
-function durationLabel(us) {
+/** A duration in a sentence: 2.50ms -> 2.5ms, but 500µs stays. */
+function durationText(us) {
   if (us === 0) return '0';
   const [n, u] = duration(us);
-  return (n.includes('.') ? n.replace(/\.?0+$/, '') : n) + u; // 2.50ms -> 2.5ms, but 500µs stays
+  return (n.includes('.') ? n.replace(/\.?0+$/, '') : n) + u;
 }
 
 function uptime(s) {
@@ -44,17 +33,10 @@ function uptime(s) {
 
 // ---- the line chart -----------------------------------------------------------------------------------------------
 
-/** The smallest "nice" number (1, 2, 2.5 or 5 times a power of ten) at or above v. */
-function niceCeil(v) {
-  if (v <= 0) return 1;
-  const p = Math.pow(10, Math.floor(Math.log10(v)));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
-  return 10 * p;
-}
-
 /**
- * Draws points [{t, v}] (t in ms) over the last WINDOW_MS ending at `now`: y from 0 to a nice maximum with four
- * labelled grid lines, x labelled in seconds ago, the line filled underneath, the latest point marked.
+ * Draws points [{t, v}] (t in ms, v null for a tick without a figure: a gap) over the last WINDOW_MS ending at `now`:
+ * y from 0 on a round axis (axis.js), x labelled in seconds ago, the line filled underneath, the latest point marked.
+ * The canvas's data-points attribute tells how many points it shows.
  */
 function drawChart(canvas, points, now, color, label) {
   const dpr = window.devicePixelRatio || 1;
@@ -67,12 +49,13 @@ function drawChart(canvas, points, now, color, label) {
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.clearRect(0, 0, w, h);
 
-  const pad = { left: 48, right: 10, top: 8, bottom: 20 };
+  const pad = { left: 52, right: 10, top: 8, bottom: 20 };
   const pw = w - pad.left - pad.right, ph = h - pad.top - pad.bottom;
   const visible = points.filter(p => p.t >= now - WINDOW_MS);
-  const max = niceCeil(Math.max(1, ...visible.map(p => p.v)) * 1.1);
+  const shown = visible.filter(p => p.v !== null);
+  const scale = GannetAxis.axis(shown.reduce((m, p) => Math.max(m, p.v), 0));
   const x = t => pad.left + pw * (1 - (now - t) / WINDOW_MS);
-  const y = v => pad.top + ph * (1 - v / max);
+  const y = v => pad.top + ph * (1 - v / scale.max);
 
   // Grid and axis labels.
   g.font = '11px system-ui, sans-serif';
@@ -81,13 +64,13 @@ function drawChart(canvas, points, now, color, label) {
   g.fillStyle = '#8b949e';
   g.textAlign = 'right';
   g.textBaseline = 'middle';
-  for (let i = 0; i <= 4; i++) {
-    const v = max * i / 4, yy = Math.round(y(v)) + 0.5;
+  for (const v of scale.ticks) {
+    const yy = Math.round(y(v)) + 0.5;
     g.beginPath();
     g.moveTo(pad.left, yy);
     g.lineTo(w - pad.right, yy);
     g.stroke();
-    g.fillText(label(v), pad.left - 6, yy);
+    g.fillText(label(v, scale.step), pad.left - 6, yy);
   }
   g.textBaseline = 'alphabetic';
   for (const s of [120, 90, 60, 30, 0]) {
@@ -95,10 +78,21 @@ function drawChart(canvas, points, now, color, label) {
     g.fillText(s === 0 ? 'now' : `-${s}s`, x(now - s * 1000), h - 5);
   }
 
-  canvas.dataset.points = String(visible.length);
-  if (visible.length === 0) return;
+  canvas.dataset.points = String(shown.length);
+  if (shown.length === 0) return;
 
-  // The area under the line, then the line, then the latest point.
+  // Runs of consecutive figures: each is filled and stroked on its own, so a tick without a figure leaves a gap.
+  const runs = [];
+  let run = null;
+  for (const p of visible) {
+    if (p.v === null) {
+      run = null;
+    } else {
+      if (!run) runs.push(run = []);
+      run.push(p);
+    }
+  }
+
   g.save();
   g.beginPath();
   g.rect(pad.left, pad.top - 4, pw + 4, ph + 8);
@@ -106,22 +100,30 @@ function drawChart(canvas, points, now, color, label) {
   const fill = g.createLinearGradient(0, pad.top, 0, pad.top + ph);
   fill.addColorStop(0, color + '55');
   fill.addColorStop(1, color + '00');
-  g.beginPath();
-  g.moveTo(x(visible[0].t), y(0));
-  for (const p of visible) g.lineTo(x(p.t), y(p.v));
-  g.lineTo(x(visible[visible.length - 1].t), y(0));
-  g.closePath();
-  g.fillStyle = fill;
-  g.fill();
+  for (const r of runs) {
+    g.beginPath();
+    g.moveTo(x(r[0].t), y(0));
+    for (const p of r) g.lineTo(x(p.t), y(p.v));
+    g.lineTo(x(r[r.length - 1].t), y(0));
+    g.closePath();
+    g.fillStyle = fill;
+    g.fill();
 
-  g.beginPath();
-  visible.forEach((p, i) => (i ? g.lineTo(x(p.t), y(p.v)) : g.moveTo(x(p.t), y(p.v))));
-  g.strokeStyle = color;
-  g.lineWidth = 2;
-  g.lineJoin = 'round';
-  g.stroke();
+    g.beginPath();
+    r.forEach((p, i) => (i ? g.lineTo(x(p.t), y(p.v)) : g.moveTo(x(p.t), y(p.v))));
+    g.strokeStyle = color;
+    g.lineWidth = 2;
+    g.lineJoin = 'round';
+    g.stroke();
+    if (r.length === 1) { // a lone figure between gaps: a dot, or it would not show
+      g.beginPath();
+      g.arc(x(r[0].t), y(r[0].v), 2, 0, 2 * Math.PI);
+      g.fillStyle = color;
+      g.fill();
+    }
+  }
 
-  const last = visible[visible.length - 1];
+  const last = shown[shown.length - 1];
   g.beginPath();
   g.arc(x(last.t), y(last.v), 3.5, 0, 2 * Math.PI);
   g.fillStyle = color;
@@ -135,39 +137,68 @@ const $ = id => document.getElementById(id);
 const css = getComputedStyle(document.documentElement);
 const colour = name => css.getPropertyValue(name).trim();
 
+// Latency is of the requests answered in one tick; a tick without requests has no latency (null: a gap).
+const latencyOf = (l, p) => (l.requests > 0 ? l[p] : null);
+
+// Each series reads its figure from a `stats` event (pick) and from column i of a `history` event (column).
 const series = {
-  connections: { points: [], color: colour('--blue'), label: compact, pick: s => s.connections ? s.connections.open : 0 },
-  rps: { points: [], color: colour('--green'), label: compact, pick: s => s.requests.perSecond },
-  p50: { points: [], color: colour('--amber'), label: durationLabel, pick: s => s.latencyMicros.p50 },
-  p99: { points: [], color: colour('--red'), label: durationLabel, pick: s => s.latencyMicros.p99 },
+  connections: { points: [], color: colour('--blue'), label: GannetAxis.countLabel,
+    pick: s => (s.connections ? s.connections.open : 0), column: (h, i) => h.connections[i] },
+  rps: { points: [], color: colour('--green'), label: GannetAxis.countLabel,
+    pick: s => s.requests.perSecond, column: (h, i) => h.perSecond[i] },
+  p50: { points: [], color: colour('--amber'), label: GannetAxis.durationLabel,
+    pick: s => latencyOf(s.latencyMicros, 'p50'), column: (h, i) => (h.requests[i] > 0 ? h.p50[i] : null) },
+  p99: { points: [], color: colour('--red'), label: GannetAxis.durationLabel,
+    pick: s => latencyOf(s.latencyMicros, 'p99'), column: (h, i) => (h.requests[i] > 0 ? h.p99[i] : null) },
 };
 
 let lastEventAt = Date.now();
+let lastTick = 0; // the server time of the newest point, so a tick sent twice (history, then stats) plots once
 
 function redraw() {
   const now = Date.now();
   for (const [name, s] of Object.entries(series)) drawChart($(name + '-chart'), s.points, now, s.color, s.label);
 }
 
+/** The last two minutes, sent when the stream opens (again, after a reconnect): the charts start from them. */
+function onHistory(h) {
+  lastEventAt = Date.now();
+  // The server's clock and this page's may differ: place each tick by its age on the server.
+  const ages = h.time.map(t => h.now - t);
+  for (const ser of Object.values(series)) ser.points = ages.map((age, i) => ({ t: lastEventAt - age, v: ser.column(h, i) }));
+  lastTick = h.time.length ? h.time[h.time.length - 1] : lastTick;
+  redraw();
+}
+
 function onStats(s) {
   const now = Date.now();
   lastEventAt = now;
-  for (const ser of Object.values(series)) {
-    ser.points.push({ t: now, v: ser.pick(s) });
-    if (ser.points.length > MAX_POINTS) ser.points.shift();
+  if (s.time > lastTick) {
+    lastTick = s.time;
+    for (const ser of Object.values(series)) {
+      ser.points.push({ t: now, v: ser.pick(s) });
+      if (ser.points.length > MAX_POINTS) ser.points.shift();
+    }
   }
   $('connections-value').textContent = grouped.format(series.connections.pick(s));
   $('rps-value').textContent = grouped.format(s.requests.perSecond);
+  const l = s.latencyMicros;
   for (const p of ['p50', 'p99']) {
-    const [n, unit] = duration(series[p].pick(s));
+    const v = latencyOf(l, p);
+    // Latencies are whole microseconds: 0 with requests is under one.
+    const [n, unit] = v === null ? ['–', ''] : v === 0 ? ['<1', 'µs'] : duration(v);
     $(p + '-value').textContent = n;
     $(p + '-unit').textContent = unit;
   }
+  const second = l.intervalSeconds === 1 ? 'last second' : `last ${l.intervalSeconds} s`;
+  $('p50-sub').textContent = l.requests > 0
+      ? `${second} · ${grouped.format(l.requests)} requests` : `${second} · no requests`;
+  $('p99-sub').textContent = l.requests > 0
+      ? `${second} · p99.9 ${durationText(l.p999)} · max ${durationText(l.max)}` : `${second} · no requests`;
   const ws = s.websockets ? s.websockets.open : 0, streams = s.eventStreams ? s.eventStreams.open : 0;
   $('connections-sub').textContent = `${grouped.format(ws)} WebSocket · ${grouped.format(streams)} event stream`
       + (s.connections ? ` · ${grouped.format(s.connections.accepted)} accepted` : '');
   $('rps-sub').textContent = `${grouped.format(s.requests.total)} total · ${grouped.format(s.requests.active)} in flight`;
-  $('p99-sub').textContent = `since start · p99.9 ${durationLabel(s.latencyMicros.p999)} · max ${durationLabel(s.latencyMicros.max)}`;
   $('engine').textContent = s.engine ? `engine ${s.engine}` : '';
   $('uptime').textContent = uptime(s.uptimeSeconds);
   redraw();
@@ -179,8 +210,9 @@ function setStatus(el, on, text) {
   el.classList.toggle('off', !on);
 }
 
-// EventSource reconnects by itself (sending Last-Event-ID); the pill shows whether events are flowing.
+// EventSource reconnects by itself; the server then sends the history again. The pill shows whether events flow.
 const events = new EventSource('/events/stats');
+events.addEventListener('history', e => onHistory(JSON.parse(e.data)));
 events.addEventListener('stats', e => onStats(JSON.parse(e.data)));
 events.onopen = () => setStatus($('status'), true, 'live');
 events.onerror = () => setStatus($('status'), false, 'reconnecting…');
@@ -197,6 +229,7 @@ redraw();
 const ROOM = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_LOG = 200;
 let socket = null, me = null, room = null, retryMs = 1000, retryTimer = null;
+let lostShown = false; // whether the log says the connection is lost (so that coming back is said once too)
 
 function logLine(text, cls, from) {
   const li = document.createElement('li');
@@ -216,20 +249,27 @@ function logLine(text, cls, from) {
   if (atBottom) log.scrollTop = log.scrollHeight;
 }
 
-function join(name) {
+/**
+ * Opens the room's socket. `again` is a reconnect of the same user to the same room: it is quiet when it works at
+ * once (the status pill shows the gap); only an outage that lasts is logged, once, and its end.
+ */
+function join(name, again = false) {
   clearTimeout(retryTimer);
   if (socket) {
     socket.onclose = null; // leaving on purpose: no reconnect
     socket.close();
   }
+  if (!again) lostShown = false;
   room = name;
   me = null;
   const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/chat/' + encodeURIComponent(name);
   const ws = new WebSocket(url);
+  let opened = false;
   socket = ws;
   $('chat-send').disabled = true;
-  setStatus($('chat-status'), false, 'connecting…');
+  setStatus($('chat-status'), false, again ? 'reconnecting…' : 'connecting…');
   ws.onopen = () => {
+    opened = true;
     retryMs = 1000;
     $('chat-send').disabled = false;
     setStatus($('chat-status'), true, '#' + name);
@@ -242,8 +282,14 @@ function join(name) {
       return;
     }
     if (m.you) {
+      // The server names each socket: after a reconnect the same user has a new name.
       me = m.you;
-      logLine(`joined #${name} as user ${me}`, 'system');
+      if (!again) {
+        logLine(`joined #${name} as user ${me}`, 'system');
+      } else if (lostShown) {
+        logLine(`back in #${name} as user ${me}`, 'system');
+      }
+      lostShown = false;
     } else if (typeof m.text === 'string') {
       const mine = m.from === me;
       logLine(m.text, mine ? 'mine' : '', mine ? 'you' : 'user ' + m.from);
@@ -253,8 +299,13 @@ function join(name) {
     $('chat-send').disabled = true;
     setStatus($('chat-status'), false, 'offline');
     if (socket !== ws) return;
-    // The server went away or restarted: try again, backing off to ten seconds.
-    retryTimer = setTimeout(() => join(name), retryMs);
+    // A first try at reconnecting that fails is an outage worth a line; a socket that dropped and comes back is not.
+    if (again && !opened && !lostShown) {
+      logLine('connection lost; reconnecting…', 'system');
+      lostShown = true;
+    }
+    // The server went away, restarted or closed an idle socket: try again, backing off to ten seconds.
+    retryTimer = setTimeout(() => join(name, true), retryMs);
     retryMs = Math.min(retryMs * 2, 10_000);
   };
 }

@@ -1,0 +1,8 @@
+package dev.gannet.http.ws;
+
+class NioTopicChurnTest extends TopicChurnSuite {
+    @Override
+    String engine() {
+        return "nio";
+    }
+}

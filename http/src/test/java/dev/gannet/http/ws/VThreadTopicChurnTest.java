@@ -1,0 +1,8 @@
+package dev.gannet.http.ws;
+
+class VThreadTopicChurnTest extends TopicChurnSuite {
+    @Override
+    String engine() {
+        return "vthread";
+    }
+}
