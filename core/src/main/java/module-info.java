@@ -17,6 +17,7 @@ module dev.gannet.core {
     exports dev.gannet.engine;
     exports dev.gannet.tls;
     exports dev.gannet.transport;
+    exports dev.gannet.engine.internal to dev.gannet.uring;
 
     uses dev.gannet.engine.Engine;
 }

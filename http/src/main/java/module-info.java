@@ -6,6 +6,8 @@ module dev.gannet.http {
     requires transitive dev.gannet.core;
     requires tools.jackson.databind;
     requires dsl.json;
+    // DSL-JSON is an automatic module and cannot say that it loads java.sql's date types when it starts.
+    requires java.sql;
     requires HdrHistogram;
     requires jdk.jfr;
 
