@@ -1,9 +1,9 @@
 package dev.gannet.uring;
 
 import dev.gannet.buffer.OutboundBuffer;
-import dev.gannet.engine.CloseLog;
-import dev.gannet.engine.ConnectionGroup;
-import dev.gannet.engine.ConnectionEvent;
+import dev.gannet.engine.internal.CloseLog;
+import dev.gannet.engine.internal.ConnectionGroup;
+import dev.gannet.engine.internal.ConnectionEvent;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Handler;
 
@@ -61,7 +61,7 @@ final class UringConnection extends UringChannelConnection implements UringLoop.
     /** Closed for the handler, output shut down, input received and dropped until the peer's end or the deadline. */
     private boolean lingering;
     /** Ends a close that takes longer than the group's close timeout; armed only when a close has to wait. */
-    private dev.gannet.engine.LoopTimer closeTimer;
+    private dev.gannet.engine.internal.LoopTimer closeTimer;
     private Throwable closeCause;
     private Throwable handlerBug;
     private long lastActivity;

@@ -1,6 +1,6 @@
 package dev.gannet.uring;
 
-import dev.gannet.engine.ConnectionGroup;
+import dev.gannet.engine.internal.ConnectionGroup;
 import dev.gannet.engine.Engine;
 import dev.gannet.transport.ClientConfig;
 import dev.gannet.transport.Connection;
@@ -118,7 +118,7 @@ public final class UringEngine implements Engine {
         /** The sockaddr the kernel reads until the connect completes; the GC frees it after. */
         final MemorySegment address = Arena.ofAuto().allocate(Sockets.SOCKADDR_MAX, 8);
         int slot;
-        dev.gannet.engine.LoopTimer timeout;
+        dev.gannet.engine.internal.LoopTimer timeout;
         Throwable timedOut;
 
         PendingConnect(UringLoop loop, int fd, ConnectionGroup group, CompletableFuture<Connection> result) {

@@ -1,8 +1,8 @@
 package dev.gannet.uring;
 
 import dev.gannet.buffer.BufferPool;
-import dev.gannet.engine.LoopTimer;
-import dev.gannet.engine.LoopWatch;
+import dev.gannet.engine.internal.LoopTimer;
+import dev.gannet.engine.internal.LoopWatch;
 
 import com.sun.management.UnixOperatingSystemMXBean;
 import java.io.IOException;

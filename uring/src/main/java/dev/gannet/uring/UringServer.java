@@ -1,8 +1,8 @@
 package dev.gannet.uring;
 
-import dev.gannet.engine.ConnectionGroup;
-import dev.gannet.engine.ServerBase;
-import dev.gannet.engine.SocketSetup;
+import dev.gannet.engine.internal.ConnectionGroup;
+import dev.gannet.engine.internal.ServerBase;
+import dev.gannet.engine.internal.SocketSetup;
 import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;
 import dev.gannet.transport.ServerConfig;

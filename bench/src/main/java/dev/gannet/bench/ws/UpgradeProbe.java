@@ -36,7 +36,7 @@ public final class UpgradeProbe {
         int count = Integer.parseInt(value(a, "--count", "5000"));
         int warm = Integer.parseInt(value(a, "--warm", "3000"));
         boolean hold = a.contains("--hold");
-        if (a.contains("--reserve")) dev.gannet.engine.FileTable.reserve();
+        if (a.contains("--reserve")) dev.gannet.engine.internal.FileTable.reserve();
         ServerSocket listener = null;
         if (a.contains("--connect-only")) {
             listener = new ServerSocket();

@@ -120,7 +120,7 @@ public final class WsLoad implements WebSocketHandler {
 
     public static void main(String[] args) throws Exception {
         // Thousands of sockets: grow the descriptor table now, not in stalls between handshakes (see FileTable).
-        dev.gannet.engine.FileTable.reserve();
+        dev.gannet.engine.internal.FileTable.reserve();
         Map<String, String> o = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) o.put(args[i], args[i + 1]);
         new WsLoad(o).run();

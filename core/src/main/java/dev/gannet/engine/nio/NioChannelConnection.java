@@ -1,6 +1,6 @@
 package dev.gannet.engine.nio;
 
-import dev.gannet.engine.SocketSetup;
+import dev.gannet.engine.internal.SocketSetup;
 import dev.gannet.transport.Connection;
 
 import java.net.SocketAddress;

@@ -1,10 +1,10 @@
 package dev.gannet.engine.nio;
 
-import dev.gannet.engine.ConnectionGroup;
+import dev.gannet.engine.internal.ConnectionGroup;
 import dev.gannet.buffer.OutboundBuffer;
-import dev.gannet.engine.CloseLog;
-import dev.gannet.engine.ConnectionEvent;
-import dev.gannet.engine.LoopTimer;
+import dev.gannet.engine.internal.CloseLog;
+import dev.gannet.engine.internal.ConnectionEvent;
+import dev.gannet.engine.internal.LoopTimer;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;

@@ -1,8 +1,8 @@
 package dev.gannet.engine.nio;
 
-import dev.gannet.engine.ConnectionGroup;
+import dev.gannet.engine.internal.ConnectionGroup;
 import dev.gannet.engine.Engine;
-import dev.gannet.engine.SocketSetup;
+import dev.gannet.engine.internal.SocketSetup;
 import dev.gannet.transport.ClientConfig;
 import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;
@@ -94,7 +94,7 @@ public final class NioEngine implements Engine {
         final SocketChannel channel;
         final ConnectionGroup group;
         final CompletableFuture<Connection> result;
-        dev.gannet.engine.LoopTimer timeout;
+        dev.gannet.engine.internal.LoopTimer timeout;
         Poller.Key key;
 
         PendingConnect(NioLoop loop, SocketChannel channel, ConnectionGroup group, CompletableFuture<Connection> result) {

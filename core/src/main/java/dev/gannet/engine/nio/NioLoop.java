@@ -2,8 +2,8 @@ package dev.gannet.engine.nio;
 
 import dev.gannet.buffer.BufferPool;
 
-import dev.gannet.engine.LoopTimer;
-import dev.gannet.engine.LoopWatch;
+import dev.gannet.engine.internal.LoopTimer;
+import dev.gannet.engine.internal.LoopWatch;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

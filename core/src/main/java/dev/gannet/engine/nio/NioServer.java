@@ -1,8 +1,8 @@
 package dev.gannet.engine.nio;
 
-import dev.gannet.engine.ConnectionGroup;
-import dev.gannet.engine.ServerBase;
-import dev.gannet.engine.SocketSetup;
+import dev.gannet.engine.internal.ConnectionGroup;
+import dev.gannet.engine.internal.ServerBase;
+import dev.gannet.engine.internal.SocketSetup;
 import dev.gannet.transport.Handler;
 import dev.gannet.transport.ServerConfig;
 import dev.gannet.transport.TransportStats;
@@ -213,7 +213,7 @@ final class NioServer extends ServerBase {
                     ch = channel.accept();
                 } catch (IOException e) {
                     String why = String.valueOf(e.getMessage());
-                    if (acceptFailed(why, dev.gannet.engine.SpareDescriptor.isOutOfDescriptors(why), channel)) return;
+                    if (acceptFailed(why, dev.gannet.engine.internal.SpareDescriptor.isOutOfDescriptors(why), channel)) return;
                     // Nothing could be taken from the queue: pause rather than spin on a listener that stays ready.
                     key.interestOps(0);
                     loop.schedule(() -> {

@@ -2,10 +2,10 @@ package dev.gannet.engine.vthread;
 
 import dev.gannet.buffer.BufferPool;
 import dev.gannet.buffer.OutboundBuffer;
-import dev.gannet.engine.CloseLog;
-import dev.gannet.engine.ConnectionGroup;
-import dev.gannet.engine.ConnectionEvent;
-import dev.gannet.engine.SocketSetup;
+import dev.gannet.engine.internal.CloseLog;
+import dev.gannet.engine.internal.ConnectionGroup;
+import dev.gannet.engine.internal.ConnectionEvent;
+import dev.gannet.engine.internal.SocketSetup;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;

@@ -2,7 +2,7 @@ package dev.gannet.engine.vthread;
 
 import dev.gannet.buffer.BufferPool;
 import dev.gannet.engine.Engine;
-import dev.gannet.engine.SocketSetup;
+import dev.gannet.engine.internal.SocketSetup;
 import dev.gannet.transport.ClientConfig;
 import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;

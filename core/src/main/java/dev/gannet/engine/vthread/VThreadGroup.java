@@ -20,9 +20,9 @@ class VThreadGroup {
     final long tickNanos;
     /** See {@link dev.gannet.transport.ServerConfig#closeTimeout()}. */
     final long closeNanos;
-    /** See {@link dev.gannet.engine.ConnectionGroup#lingerNanos}. */
+    /** See {@link dev.gannet.engine.internal.ConnectionGroup#lingerNanos}. */
     final long lingerNanos;
-    final dev.gannet.engine.RateLog closeTimeoutLog = new dev.gannet.engine.RateLog(
+    final dev.gannet.engine.internal.RateLog closeTimeoutLog = new dev.gannet.engine.internal.RateLog(
             System.getLogger("dev.gannet.transport.Connection"), System.Logger.Level.WARNING);
     final Set<VThreadConnection> connections = ConcurrentHashMap.newKeySet();
     private final ScheduledFuture<?> sweeper;
@@ -34,7 +34,7 @@ class VThreadGroup {
     VThreadGroup(Handler handler, TransportStats stats, BufferPool pool, int highWaterMark, Duration idle, Duration tick,
                  Duration close) {
         this.closeNanos = close.toNanos();
-        this.lingerNanos = Math.min(closeNanos, dev.gannet.engine.ConnectionGroup.MAX_LINGER_NANOS);
+        this.lingerNanos = Math.min(closeNanos, dev.gannet.engine.internal.ConnectionGroup.MAX_LINGER_NANOS);
         this.handler = handler;
         this.stats = stats;
         this.pool = pool;

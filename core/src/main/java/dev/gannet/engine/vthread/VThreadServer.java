@@ -1,7 +1,7 @@
 package dev.gannet.engine.vthread;
 
-import dev.gannet.engine.ServerBase;
-import dev.gannet.engine.SocketSetup;
+import dev.gannet.engine.internal.ServerBase;
+import dev.gannet.engine.internal.SocketSetup;
 import dev.gannet.transport.Handler;
 import dev.gannet.transport.ServerConfig;
 
@@ -58,7 +58,7 @@ final class VThreadServer extends ServerBase {
                 if (!isRunning()) return;
                 String why = String.valueOf(e.getMessage());
                 // Nothing taken from the queue: back off rather than spin.
-                if (!acceptFailed(why, dev.gannet.engine.SpareDescriptor.isOutOfDescriptors(why), listener)) sleep(100);
+                if (!acceptFailed(why, dev.gannet.engine.internal.SpareDescriptor.isOutOfDescriptors(why), listener)) sleep(100);
                 continue;
             }
             if (!admit()) {

@@ -25,7 +25,7 @@ public final class FloorWsServer {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[1]);
-        dev.gannet.engine.FileTable.reserve();
+        dev.gannet.engine.internal.FileTable.reserve();
         // A channel-backed socket, so that the reaper can watch it without a thread per connection.
         java.nio.channels.ServerSocketChannel channel = java.nio.channels.ServerSocketChannel.open();
         ServerSocket listener = channel.socket();

@@ -1,4 +1,4 @@
-package dev.gannet.engine;
+package dev.gannet.engine.internal;
 
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
