@@ -188,8 +188,10 @@ final class DemoRoutes {
         StringBuilder sb = new StringBuilder(1024);
         metric(sb, "gannet_connections_open", "gauge", "Connections open now.", t.open());
         metric(sb, "gannet_connections_accepted_total", "counter", "Connections accepted since the server started.", t.accepted.sum());
-        metric(sb, "gannet_connections_rejected_total", "counter", "Connections refused (over the connection limit) since the server started.", t.rejected.sum());
+        metric(sb, "gannet_connections_rejected_total", "counter", "Connections refused at once (over the connection limit, or out of descriptors) since the server started.", t.rejected.sum());
         metric(sb, "gannet_connection_errors_total", "counter", "Connections closed by an error since the server started.", t.errors.sum());
+        metric(sb, "gannet_close_timeouts_total", "counter", "Closes that could not flush by the close deadline and were reset.", t.closeTimeouts.sum());
+        metric(sb, "gannet_idle_timeouts_total", "counter", "Connections closed for being idle past the idle timeout.", t.idleTimeouts.sum());
         metric(sb, "gannet_bytes_read_total", "counter", "Bytes read from sockets since the server started.", t.bytesRead.sum());
         metric(sb, "gannet_bytes_written_total", "counter", "Bytes written to sockets since the server started.", t.bytesWritten.sum());
         return sb.toString();

@@ -29,6 +29,9 @@ public final class FileTable {
     public static synchronized void reserve() {
         if (done) return;
         done = true;
+        // Without native access a downcall would print the JVM's restricted-method warning: skip instead, quietly
+        // (the engines say once what the missing flag costs).
+        if (!FileTable.class.getModule().isNativeAccessEnabled()) return;
         try {
             if (!(ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean unix)) return;
             long limit = Math.min(unix.getMaxFileDescriptorCount(), MAX_RESERVED);

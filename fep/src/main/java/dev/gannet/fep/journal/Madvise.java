@@ -26,6 +26,8 @@ final class Madvise {
 
     private static MethodHandle lookup() {
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("linux")) return null;
+        // A downcall without native access prints the JVM's restricted-method warning before it fails: ask first.
+        if (!Madvise.class.getModule().isNativeAccessEnabled()) return null;
         try {
             Linker linker = Linker.nativeLinker();
             return linker.defaultLookup().find("madvise").map(f -> linker.downcallHandle(f,
