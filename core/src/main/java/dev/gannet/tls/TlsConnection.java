@@ -13,7 +13,6 @@ import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLEngineResult.Status;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -29,8 +28,8 @@ import javax.net.ssl.SSLSession;
  *
  * <p>Writes made during a callback are gathered (up to one record's worth) and encrypted when the callback
  * returns, so a handler writing a header and a body separately still sends one record, not two. The sending
- * side (gathering, the backlog, encryption, close_notify) is {@link TlsOutbound}; this class keeps the
- * handshake, the receiving side and the callbacks' bookkeeping.
+ * side (gathering, the backlog, encryption, close_notify) is {@link TlsOutbound}, the handshake's driving
+ * {@link TlsHandshake}; this class keeps the receiving side and the callbacks' bookkeeping.
  *
  * <p>The handshake's delegated tasks run elsewhere ({@link DelegatedTasks}); until one is done, nothing here
  * calls the engine: writes queue, a close waits, and reading is paused.
@@ -42,6 +41,7 @@ public final class TlsConnection implements Connection {
     private final Handler handler;
     private final DelegatedTasks tasks;
     private final TlsOutbound out;
+    private final TlsHandshake handshake;
     private Object context;
 
     // Not volatile: each is only ever compared with the current thread, and a thread always sees its own
@@ -53,14 +53,10 @@ public final class TlsConnection implements Connection {
     private boolean undelivered; // appIn has bytes the handler has not been shown yet
     private int callbackDepth;
 
-    private Cancellable handshakeTimer;
-    private boolean handshakeDone;
-    private PostHandshakeGuard guard; // once the first handshake is done
     private boolean opened;          // the handler's onOpen ran
     private boolean inboundClosed;   // the peer's close_notify arrived
     private boolean endOfInputSeen;  // the handler was told about it
     private boolean paused;          // by the handler; reading may also be paused for a delegated task
-    private String applicationProtocol;
 
     TlsConnection(Connection raw, SSLEngine engine, Handler handler, Executor taskExecutor) {
         this.raw = raw;
@@ -68,17 +64,17 @@ public final class TlsConnection implements Connection {
         this.handler = handler;
         this.tasks = new DelegatedTasks(taskExecutor, raw, this::tasksDone);
         this.out = new TlsOutbound(this, raw, engine, tasks);
+        this.handshake = new TlsHandshake(this, raw, engine, tasks, out);
     }
 
     // ---------------------------------------------------------------- driven by TlsHandler
 
     /** Starts the handshake: a client sends its hello now, a server waits for one. */
     Action start(Duration handshakeTimeout) throws SSLException {
-        handshakeTimer = raw.schedule(() -> handshakeTimedOut(handshakeTimeout), handshakeTimeout);
+        handshake.startTimer(handshakeTimeout);
         enter();
         try {
-            engine.beginHandshake();
-            return finish(handshake(engine.getHandshakeStatus()));
+            return finish(handshake.begin());
         } catch (SSLException e) {
             throw failed(e);
         } finally {
@@ -144,7 +140,7 @@ public final class TlsConnection implements Connection {
     }
 
     void closed(Throwable cause) {
-        if (handshakeTimer != null) handshakeTimer.cancel();
+        handshake.cancelTimer();
         enter();
         try {
             out.release();
@@ -167,6 +163,7 @@ public final class TlsConnection implements Connection {
             return Action.KEEP;
         }
         while (in.hasRemaining() && !inboundClosed && !out.closeRequested() && !tasks.running()) {
+            PostHandshakeGuard guard = handshake.guard();
             if (guard != null) guard.beforeUnwrap(in);
             if (appIn == null) appIn = BufferCache.take(engine.getSession().getApplicationBufferSize());
             SSLEngineResult r = engine.unwrap(in, appIn);
@@ -185,7 +182,7 @@ public final class TlsConnection implements Connection {
                 inboundClosed = true;
                 in.position(in.limit());
             }
-            Action a = handshake(r.getHandshakeStatus());
+            Action a = handshake.step(r.getHandshakeStatus());
             if (a != Action.KEEP) return a;
             if (tasks.running()) break; // the rest of the input waits with the transport until tasksDone
             if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && status == Status.OK
@@ -231,51 +228,15 @@ public final class TlsConnection implements Connection {
         appIn = bigger;
     }
 
-    /** Does what the engine asks until it needs bytes from the peer. Also for a step encrypting asked for. */
-    Action handshake(HandshakeStatus hs) throws SSLException {
-        while (true) {
-            switch (hs) {
-                case NEED_TASK -> {
-                    // Certificate checks, signatures, key agreement: off this thread unless configured inline.
-                    if (tasks.start(engine::getDelegatedTask)) return Action.KEEP; // tasksDone goes on from here
-                    hs = engine.getHandshakeStatus();
-                }
-                case NEED_WRAP -> {
-                    SSLEngineResult r = out.wrapHandshake();
-                    if (r.getStatus() == Status.CLOSED && r.bytesProduced() == 0) return Action.KEEP;
-                    hs = r.getHandshakeStatus();
-                }
-                case FINISHED -> {
-                    // A renegotiation (TLS 1.2) may have held writes back; the first handshake opens.
-                    Action a = handshakeDone ? drainBacklogKeep() : handshakeFinished();
-                    if (a != Action.KEEP) return a;
-                    hs = engine.getHandshakeStatus();
-                }
-                default -> {
-                    // NOT_HANDSHAKING without FINISHED: some engines report completion only this way.
-                    if (hs == HandshakeStatus.NOT_HANDSHAKING && !handshakeDone && !out.outboundClosed()
-                            && !"SSL_NULL_WITH_NULL_NULL".equals(engine.getSession().getCipherSuite())) {
-                        return handshakeFinished();
-                    }
-                    return Action.KEEP;
-                }
-            }
-        }
+    // ---------------------------------------------------------------- handshake
+
+    /** A handshake step encrypting asked for (a renegotiation, a TLS 1.3 KeyUpdate): see {@link TlsOutbound}. */
+    Action handshakeStep(HandshakeStatus hs) throws SSLException {
+        return handshake.step(hs);
     }
 
-    private Action drainBacklogKeep() {
-        out.drainBacklog();
-        return Action.KEEP;
-    }
-
-    private Action handshakeFinished() {
-        handshakeDone = true;
-        guard = new PostHandshakeGuard(engine);
-        if (handshakeTimer != null) handshakeTimer.cancel();
-        String alpn = engine.getApplicationProtocol();
-        applicationProtocol = alpn == null || alpn.isEmpty() ? null : alpn;
-        out.drainBacklog(); // what was written before the handshake, in order, ahead of onOpen's writes
-        if (out.closeRequested()) return Action.KEEP; // closed (from another thread) before it was ever open
+    /** The first handshake finished: the handler sees the connection open. */
+    Action open() {
         opened = true;
         return handler.onOpen(this);
     }
@@ -289,7 +250,7 @@ public final class TlsConnection implements Connection {
         enter();
         try {
             if (taskFailure != null) throw DelegatedTasks.failed(taskFailure);
-            Action a = handshake(engine.getHandshakeStatus());
+            Action a = handshake.step(engine.getHandshakeStatus());
             if (!tasks.running() && !paused) raw.resumeReading();
             // No transport to return an action to here: carry it out (a server shutdown cannot be asked for).
             if (finish(a) != Action.KEEP) raw.close();
@@ -302,12 +263,6 @@ public final class TlsConnection implements Connection {
             raw.abort(e); // the handler's onOpen threw: as the transport does for a callback that throws
         } finally {
             exit();
-        }
-    }
-
-    private void handshakeTimedOut(Duration timeout) {
-        if (!handshakeDone && raw.isOpen()) {
-            raw.abort(new SSLHandshakeException("TLS handshake not finished within " + timeout.toMillis() + " ms"));
         }
     }
 
@@ -560,7 +515,7 @@ public final class TlsConnection implements Connection {
 
     @Override
     public String applicationProtocol() {
-        return applicationProtocol;
+        return handshake.applicationProtocol();
     }
 
     /** The TLS session: protocol, cipher suite, peer certificates. */
@@ -569,13 +524,13 @@ public final class TlsConnection implements Connection {
     }
 
     public boolean isHandshakeComplete() {
-        return handshakeDone;
+        return handshake.done();
     }
 
     @Override
     public String toString() {
         // The session is behind the engine's lock, which a running task holds.
-        return "TlsConnection[" + raw + (handshakeDone && !tasks.running() ? ", " + engine.getSession().getProtocol() + " "
+        return "TlsConnection[" + raw + (handshake.done() && !tasks.running() ? ", " + engine.getSession().getProtocol() + " "
                 + engine.getSession().getCipherSuite() : ", handshaking") + "]";
     }
 }

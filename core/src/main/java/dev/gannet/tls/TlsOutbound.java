@@ -371,7 +371,7 @@ final class TlsOutbound {
         try {
             SSLEngineResult r = wrap(src);
             HandshakeStatus hs = r.getHandshakeStatus();
-            if (hs == HandshakeStatus.NEED_WRAP || hs == HandshakeStatus.NEED_TASK) conn.handshake(hs);
+            if (hs == HandshakeStatus.NEED_WRAP || hs == HandshakeStatus.NEED_TASK) conn.handshakeStep(hs);
         } catch (SSLException e) {
             src.position(src.limit());
             outboundClosed = true;
