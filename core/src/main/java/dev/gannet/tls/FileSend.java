@@ -10,7 +10,7 @@ import java.util.function.Predicate;
 
 /**
  * A file being sent through TLS: read, encrypted and written a record at a time as the transport has room, so a
- * large file is never held in memory. Kept in a {@link TlsConnection}'s backlog, in write order, until sent.
+ * large file is never held in memory. Kept in a {@link TlsOutbound}'s backlog, in write order, until sent.
  *
  * <p>Its callback runs exactly once, as {@link Connection#sendFile} promises: when the last byte went out, or when
  * the send is dropped (the connection closed, was aborted or reset, or the file could not be read). The caller
@@ -41,12 +41,12 @@ final class FileSend {
      * @throws IOException the file could not be read, or ended early
      */
     boolean pump(Connection raw, Predicate<ByteBuffer> encrypt, BooleanSupplier outboundClosed) throws IOException {
-        ByteBuffer chunk = BufferCache.take(TlsConnection.MAX_RECORD_PLAINTEXT);
+        ByteBuffer chunk = BufferCache.take(TlsOutbound.MAX_RECORD_PLAINTEXT);
         try {
             while (remaining > 0) {
                 // Resumed by onWritabilityChanged(true).
                 if (!raw.isWritable() || outboundClosed.getAsBoolean()) return false;
-                chunk.clear().limit((int) Math.min(TlsConnection.MAX_RECORD_PLAINTEXT, remaining));
+                chunk.clear().limit((int) Math.min(TlsOutbound.MAX_RECORD_PLAINTEXT, remaining));
                 int n = file.read(chunk, position);
                 if (n < 0) throw new EOFException("file ended " + remaining + " bytes before the requested count");
                 position += n;

@@ -3,19 +3,16 @@ package dev.gannet.tls;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;
-import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLEngineResult.Status;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -30,22 +27,21 @@ import javax.net.ssl.SSLSession;
  * ran its first callback) a call is already serialized with the callbacks and runs directly.
  *
  * <p>Writes made during a callback are gathered (up to one record's worth) and encrypted when the callback
- * returns, so a handler writing a header and a body separately still sends one record, not two.
+ * returns, so a handler writing a header and a body separately still sends one record, not two. The sending
+ * side (gathering, the backlog, encryption, close_notify) is {@link TlsOutbound}, the handshake's driving
+ * {@link TlsHandshake}; this class keeps the receiving side and the callbacks' bookkeeping.
  *
  * <p>The handshake's delegated tasks run elsewhere ({@link DelegatedTasks}); until one is done, nothing here
  * calls the engine: writes queue, a close waits, and reading is paused.
  */
 public final class TlsConnection implements Connection {
 
-    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    /** The most plaintext one TLS record carries (RFC 8446 5.1). */
-    static final int MAX_RECORD_PLAINTEXT = 16 * 1024;
-    private static final System.Logger LOG = System.getLogger(TlsConnection.class.getName());
-
     private final Connection raw;
     private final SSLEngine engine;
     private final Handler handler;
     private final DelegatedTasks tasks;
+    private final TlsOutbound out;
+    private final TlsHandshake handshake;
     private Object context;
 
     // Not volatile: each is only ever compared with the current thread, and a thread always sees its own
@@ -55,44 +51,30 @@ public final class TlsConnection implements Connection {
 
     private ByteBuffer appIn;    // decrypted bytes the handler has not consumed yet; null while there are none
     private boolean undelivered; // appIn has bytes the handler has not been shown yet
-    private ByteBuffer plainOut; // plaintext written during the current callback, not yet encrypted
-    private ArrayDeque<Object> backlog; // ByteBuffer or FileSend, in write order, waiting for handshake or room
     private int callbackDepth;
-    // Inside wrap. The transport may call back synchronously from raw.write (writability changes do);
-    // what such a callback writes is queued, so it neither interleaves with nor corrupts what is being
-    // encrypted.
-    private boolean wrapping;
 
-    private Cancellable handshakeTimer;
-    private boolean handshakeDone;
-    private PostHandshakeGuard guard; // once the first handshake is done
     private boolean opened;          // the handler's onOpen ran
     private boolean inboundClosed;   // the peer's close_notify arrived
     private boolean endOfInputSeen;  // the handler was told about it
-    private boolean closeRequested;  // close() was called; it completes once the backlog is sent
-    private boolean shutdownRequested;
-    private boolean outboundClosed;  // our close_notify went out (or the engine closed its side)
     private boolean paused;          // by the handler; reading may also be paused for a delegated task
-    private boolean released;        // closed() ran: a late task completion must find nothing to do
-    private Throwable closeCause;    // given to close(cause), or a handshake failure found after a delegated task
-    private String applicationProtocol;
 
     TlsConnection(Connection raw, SSLEngine engine, Handler handler, Executor taskExecutor) {
         this.raw = raw;
         this.engine = engine;
         this.handler = handler;
         this.tasks = new DelegatedTasks(taskExecutor, raw, this::tasksDone);
+        this.out = new TlsOutbound(this, raw, engine, tasks);
+        this.handshake = new TlsHandshake(this, raw, engine, tasks, out);
     }
 
     // ---------------------------------------------------------------- driven by TlsHandler
 
     /** Starts the handshake: a client sends its hello now, a server waits for one. */
     Action start(Duration handshakeTimeout) throws SSLException {
-        handshakeTimer = raw.schedule(() -> handshakeTimedOut(handshakeTimeout), handshakeTimeout);
+        handshake.startTimer(handshakeTimeout);
         enter();
         try {
-            engine.beginHandshake();
-            return finish(handshake(engine.getHandshakeStatus()));
+            return finish(handshake.begin());
         } catch (SSLException e) {
             throw failed(e);
         } finally {
@@ -130,7 +112,7 @@ public final class TlsConnection implements Connection {
     void writabilityChanged(boolean writable) {
         enter();
         try {
-            if (writable) drainBacklog();
+            if (writable) out.drainBacklog();
             if (opened) handler.onWritabilityChanged(this, writable);
         } finally {
             exit();
@@ -158,37 +140,16 @@ public final class TlsConnection implements Connection {
     }
 
     void closed(Throwable cause) {
-        if (handshakeTimer != null) handshakeTimer.cancel();
-        released = true;
-        outboundClosed = true; // nothing more can be sent; later writes are dropped
-        ArrayDeque<Object> dropped = backlog;
-        backlog = null;
+        handshake.cancelTimer();
         enter();
         try {
-            // Files still queued are dropped now, whichever way the connection ended: their callbacks close them.
-            if (dropped != null) {
-                for (Object item : dropped) {
-                    if (item instanceof FileSend f) completeQuietly(f);
-                }
-            }
-            handler.onClose(this, cause != null ? cause : closeCause); // a raw connection may keep no cause
+            out.release();
+            handler.onClose(this, cause != null ? cause : out.closeCause()); // a raw connection may keep no cause
         } finally {
             exit();
             BufferCache.give(appIn);
             appIn = null;
-            if (callbackDepth == 0 && plainOut != null) { // an outer callback's exit would give it back otherwise
-                BufferCache.give(plainOut);
-                plainOut = null;
-            }
-        }
-    }
-
-    /** Runs a dropped file's callback; one that throws must not keep the others from closing their files. */
-    private void completeQuietly(FileSend f) {
-        try {
-            f.complete();
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "a sendFile callback failed on " + raw, e);
+            if (callbackDepth == 0) out.releaseGathered(); // an outer callback's exit would give it back otherwise
         }
     }
 
@@ -201,7 +162,8 @@ public final class TlsConnection implements Connection {
             in.position(in.limit()); // nothing may follow close_notify; drop it so it is not handed back
             return Action.KEEP;
         }
-        while (in.hasRemaining() && !inboundClosed && !closeRequested && !tasks.running()) {
+        while (in.hasRemaining() && !inboundClosed && !out.closeRequested() && !tasks.running()) {
+            PostHandshakeGuard guard = handshake.guard();
             if (guard != null) guard.beforeUnwrap(in);
             if (appIn == null) appIn = BufferCache.take(engine.getSession().getApplicationBufferSize());
             SSLEngineResult r = engine.unwrap(in, appIn);
@@ -220,7 +182,7 @@ public final class TlsConnection implements Connection {
                 inboundClosed = true;
                 in.position(in.limit());
             }
-            Action a = handshake(r.getHandshakeStatus());
+            Action a = handshake.step(r.getHandshakeStatus());
             if (a != Action.KEEP) return a;
             if (tasks.running()) break; // the rest of the input waits with the transport until tasksDone
             if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && status == Status.OK
@@ -266,52 +228,15 @@ public final class TlsConnection implements Connection {
         appIn = bigger;
     }
 
-    /** Does what the engine asks until it needs bytes from the peer. */
-    private Action handshake(HandshakeStatus hs) throws SSLException {
-        while (true) {
-            switch (hs) {
-                case NEED_TASK -> {
-                    // Certificate checks, signatures, key agreement: off this thread unless configured inline.
-                    if (tasks.start(engine::getDelegatedTask)) return Action.KEEP; // tasksDone goes on from here
-                    hs = engine.getHandshakeStatus();
-                }
-                case NEED_WRAP -> {
-                    SSLEngineResult r = wrap(EMPTY);
-                    if (engine.isOutboundDone()) outboundClosed = true;
-                    if (r.getStatus() == Status.CLOSED && r.bytesProduced() == 0) return Action.KEEP;
-                    hs = r.getHandshakeStatus();
-                }
-                case FINISHED -> {
-                    // A renegotiation (TLS 1.2) may have held writes back; the first handshake opens.
-                    Action a = handshakeDone ? drainBacklogKeep() : handshakeFinished();
-                    if (a != Action.KEEP) return a;
-                    hs = engine.getHandshakeStatus();
-                }
-                default -> {
-                    // NOT_HANDSHAKING without FINISHED: some engines report completion only this way.
-                    if (hs == HandshakeStatus.NOT_HANDSHAKING && !handshakeDone && !outboundClosed
-                            && !"SSL_NULL_WITH_NULL_NULL".equals(engine.getSession().getCipherSuite())) {
-                        return handshakeFinished();
-                    }
-                    return Action.KEEP;
-                }
-            }
-        }
+    // ---------------------------------------------------------------- handshake
+
+    /** A handshake step encrypting asked for (a renegotiation, a TLS 1.3 KeyUpdate): see {@link TlsOutbound}. */
+    Action handshakeStep(HandshakeStatus hs) throws SSLException {
+        return handshake.step(hs);
     }
 
-    private Action drainBacklogKeep() {
-        drainBacklog();
-        return Action.KEEP;
-    }
-
-    private Action handshakeFinished() {
-        handshakeDone = true;
-        guard = new PostHandshakeGuard(engine);
-        if (handshakeTimer != null) handshakeTimer.cancel();
-        String alpn = engine.getApplicationProtocol();
-        applicationProtocol = alpn == null || alpn.isEmpty() ? null : alpn;
-        drainBacklog(); // what was written before the handshake, in order, ahead of onOpen's writes
-        if (closeRequested) return Action.KEEP; // closed (from another thread) before it was ever open
+    /** The first handshake finished: the handler sees the connection open. */
+    Action open() {
         opened = true;
         return handler.onOpen(this);
     }
@@ -321,19 +246,19 @@ public final class TlsConnection implements Connection {
      * reading resumes and the transport hands back the records it kept.
      */
     private void tasksDone(Throwable taskFailure) {
-        if (released) return; // closed meanwhile (aborted, timed out): the engine is of no more use
+        if (out.released()) return; // closed meanwhile (aborted, timed out): the engine is of no more use
         enter();
         try {
             if (taskFailure != null) throw DelegatedTasks.failed(taskFailure);
-            Action a = handshake(engine.getHandshakeStatus());
+            Action a = handshake.step(engine.getHandshakeStatus());
             if (!tasks.running() && !paused) raw.resumeReading();
             // No transport to return an action to here: carry it out (a server shutdown cannot be asked for).
             if (finish(a) != Action.KEEP) raw.close();
         } catch (SSLException e) {
             // Not in a transport callback, where throwing closes the connection: close it with the failure as
             // the cause here, once the alert that failed() queued has gone out.
-            closeCause = failed(e);
-            raw.close(closeCause);
+            out.closeCause(failed(e));
+            raw.close(out.closeCause());
         } catch (RuntimeException e) {
             raw.abort(e); // the handler's onOpen threw: as the transport does for a callback that throws
         } finally {
@@ -341,106 +266,13 @@ public final class TlsConnection implements Connection {
         }
     }
 
-    private void handshakeTimedOut(Duration timeout) {
-        if (!handshakeDone && raw.isOpen()) {
-            raw.abort(new SSLHandshakeException("TLS handshake not finished within " + timeout.toMillis() + " ms"));
-        }
-    }
-
-    /**
-     * A handshake or record failure. The engine has usually queued an alert telling the peer why; send it
-     * before the connection is closed, so the peer's error is a clear one and not just a reset.
-     */
+    /** A handshake or record failure: the peer is sent the alert saying why (see {@link TlsOutbound}). */
     private SSLException failed(SSLException e) {
-        outboundClosed = true;
-        try {
-            engine.closeOutbound();
-            for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-                if (wrap(EMPTY).bytesProduced() == 0) break;
-            }
-            raw.flush();
-        } catch (SSLException | RuntimeException ignored) {
-            // The alert is a courtesy; the original error is what matters.
-        }
+        out.sendFailureAlert();
         return e;
     }
 
-    // ---------------------------------------------------------------- outbound
-
-    /**
-     * Encrypts {@code src} (whole records at a time) and writes the records to the raw connection, several
-     * per write when they fit in the buffer.
-     */
-    private SSLEngineResult wrap(ByteBuffer src) throws SSLException {
-        ByteBuffer net = BufferCache.take(engine.getSession().getPacketBufferSize());
-        boolean outer = !wrapping;
-        wrapping = true;
-        try {
-            while (true) {
-                int packet = engine.getSession().getPacketBufferSize();
-                if (net.remaining() < packet) {
-                    if (net.position() > 0) send(net);
-                    if (net.capacity() < packet) net = BufferCache.replace(net, packet);
-                }
-                SSLEngineResult r = engine.wrap(src, net);
-                if (r.getStatus() == Status.BUFFER_OVERFLOW) {
-                    if (net.position() > 0) send(net);
-                    else net = BufferCache.replace(net, net.capacity() * 2);
-                    continue;
-                }
-                // Done, closed, or no progress: a renegotiation holds application data until it completes. Or a
-                // task to run first, which the caller's handshake step does, maybe elsewhere; the rest is queued.
-                if (!src.hasRemaining() || r.getStatus() == Status.CLOSED
-                        || r.getHandshakeStatus() == HandshakeStatus.NEED_TASK
-                        || r.bytesConsumed() == 0 && r.bytesProduced() == 0) {
-                    if (net.position() > 0) send(net);
-                    return r;
-                }
-            }
-        } finally {
-            if (outer) wrapping = false;
-            BufferCache.give(net);
-        }
-    }
-
-    private void send(ByteBuffer net) {
-        net.flip();
-        raw.write(net); // copied by the transport, so the buffer is reused at once
-        net.clear();
-    }
-
-    /**
-     * Encrypts and sends; false when the engine held some back (renegotiating), which the caller then
-     * queues. A failure closes the connection, as a failed socket write would.
-     */
-    private boolean wrapAndSend(ByteBuffer src) {
-        try {
-            SSLEngineResult r = wrap(src);
-            HandshakeStatus hs = r.getHandshakeStatus();
-            if (hs == HandshakeStatus.NEED_WRAP || hs == HandshakeStatus.NEED_TASK) handshake(hs);
-        } catch (SSLException e) {
-            src.position(src.limit());
-            outboundClosed = true;
-            raw.abort(e);
-        }
-        return !src.hasRemaining() || outboundClosed;
-    }
-
-    /** Encrypts the writes gathered in this callback. They are older than anything in the backlog. */
-    private void flushPlain() {
-        if (plainOut != null && outboundClosed) {
-            plainOut.clear(); // nothing can be sent any more
-            return;
-        }
-        if (plainOut != null && plainOut.position() > 0 && !wrapping) {
-            plainOut.flip();
-            if (tasks.running() || !wrapAndSend(plainOut)) {
-                if (backlog == null) backlog = new ArrayDeque<>();
-                backlog.addFirst(BufferCache.copyOf(plainOut));
-            }
-            plainOut.clear();
-        }
-    }
+    // ---------------------------------------------------------------- callbacks
 
     private void enter() {
         if (callbackDepth++ == 0) {
@@ -461,20 +293,10 @@ public final class TlsConnection implements Connection {
             return;
         }
         try {
-            for (int i = 0; i < 8; i++) {
-                flushPlain();
-                // Also what was queued while encrypting, and a deferred close; a file waits for
-                // writability inside pump.
-                if (hasBacklog() || closeRequested && !outboundClosed || shutdownRequested) drainBacklog();
-                if (plainOut == null || plainOut.position() == 0) break;
-            }
+            out.callbackDone();
         } finally {
             callbackDepth = 0;
             current = null;
-            if (plainOut != null && plainOut.position() == 0) {
-                BufferCache.give(plainOut);
-                plainOut = null;
-            }
         }
     }
 
@@ -484,11 +306,10 @@ public final class TlsConnection implements Connection {
             case CLOSE -> {
                 close();
                 // Still sending a file: keep the connection until close() completes once it is sent.
-                return closeRequested && !outboundClosed ? Action.KEEP : Action.CLOSE;
+                return out.closeRequested() && !out.outboundClosed() ? Action.KEEP : Action.CLOSE;
             }
             case SHUTDOWN -> {
-                flushPlain();
-                sendCloseNotify();
+                out.flushAndCloseNotify();
                 return Action.SHUTDOWN;
             }
             default -> {
@@ -501,83 +322,6 @@ public final class TlsConnection implements Connection {
     private boolean onOwner() {
         Thread t = Thread.currentThread();
         return t == current || t == loopThread;
-    }
-
-    private void enqueue(Object item) {
-        if (released) { // closed meanwhile (a nested callback aborted): nothing will send it
-            if (item instanceof FileSend f) completeQuietly(f);
-            return;
-        }
-        if (backlog == null) backlog = new ArrayDeque<>();
-        if (plainOut != null && plainOut.position() > 0 && !wrapping) {
-            // Gathered writes are older: they go first, keeping write order.
-            plainOut.flip();
-            backlog.addLast(BufferCache.copyOf(plainOut));
-            plainOut.clear();
-        }
-        backlog.addLast(item);
-    }
-
-    private boolean hasBacklog() {
-        return backlog != null && !backlog.isEmpty();
-    }
-
-    /**
-     * Sends queued writes and files in order, stopping at a file while the transport is full, then
-     * completes a close or shutdown that waited for them.
-     */
-    private void drainBacklog() {
-        if (wrapping || tasks.running()) return; // tasksDone drains it
-        if (handshakeDone) {
-            flushPlain();
-            while (hasBacklog() && !outboundClosed) {
-                Object next = backlog.peekFirst();
-                boolean sent = next instanceof ByteBuffer b ? wrapAndSend(b) : pump((FileSend) next);
-                if (!sent) return;
-                if (backlog != null) backlog.pollFirst();
-            }
-        }
-        if (hasBacklog() && !outboundClosed) return; // still handshaking
-        if (closeRequested && !outboundClosed) {
-            closeNow();
-        } else if (shutdownRequested) {
-            shutdownRequested = false;
-            sendCloseNotify();
-            raw.shutdownOutput();
-        }
-    }
-
-    /** Sends as much of the file as the transport takes; true once all of it went out (or failed). */
-    private boolean pump(FileSend f) {
-        try {
-            return f.pump(raw, this::wrapAndSend, () -> outboundClosed);
-        } catch (IOException e) {
-            completeQuietly(f); // before the abort, which drops the backlog this file is still the head of
-            outboundClosed = true;
-            raw.abort(e);
-            return true;
-        }
-    }
-
-    private void sendCloseNotify() {
-        // Only a SHUTDOWN comes here during a task (a close waits for it): the peer then sees a plain FIN.
-        if (outboundClosed || tasks.running()) return;
-        outboundClosed = true;
-        engine.closeOutbound();
-        try {
-            for (int i = 0; i < 4 && !engine.isOutboundDone(); i++) {
-                if (wrap(EMPTY).bytesProduced() == 0) break;
-            }
-        } catch (SSLException ignored) {
-            // Closing anyway; a peer that misses close_notify sees a plain end of stream.
-        }
-    }
-
-    private void closeNow() {
-        closeRequested = true;
-        flushPlain();
-        sendCloseNotify();
-        raw.close(closeCause); // null unless close(cause) or a failure gave one
     }
 
     // ---------------------------------------------------------------- Connection
@@ -621,28 +365,7 @@ public final class TlsConnection implements Connection {
             execute(() -> write(copy));
             return;
         }
-        if (outboundClosed || closeRequested) {
-            src.position(src.limit()); // like a write to a closed socket: dropped
-            return;
-        }
-        if (!handshakeDone || hasBacklog() || wrapping || tasks.running()) {
-            enqueue(BufferCache.copyOf(src));
-            return;
-        }
-        if (callbackDepth > 0 && src.remaining() < MAX_RECORD_PLAINTEXT) {
-            if (plainOut == null) plainOut = BufferCache.take(MAX_RECORD_PLAINTEXT);
-            if (plainOut.remaining() < src.remaining()) {
-                flushPlain();
-                if (hasBacklog()) {
-                    enqueue(BufferCache.copyOf(src));
-                    return;
-                }
-            }
-            plainOut.put(src);
-            return;
-        }
-        flushPlain();
-        if (!wrapAndSend(src)) enqueue(BufferCache.copyOf(src));
+        out.write(src, callbackDepth > 0);
     }
 
     @Override
@@ -661,17 +384,7 @@ public final class TlsConnection implements Connection {
             execute(() -> sendFile(file, position, count, onDone));
             return;
         }
-        FileSend f = new FileSend(file, position, count, onDone);
-        if (outboundClosed || closeRequested) {
-            completeQuietly(f); // dropped, like a write to a closed socket; the caller still learns it is done
-            return;
-        }
-        // Queued first, even when it can go at once: a callback made while it is sent (writability, or one that
-        // throws) may close the connection, and closed() then finds the file in the backlog and drops it.
-        boolean idle = handshakeDone && !hasBacklog() && !wrapping && !tasks.running();
-        if (idle) flushPlain(); // what this callback wrote before (a response head) goes out first, uncopied
-        enqueue(f);
-        if (idle) drainBacklog();
+        out.sendFile(file, position, count, onDone);
     }
 
     @Override
@@ -680,9 +393,7 @@ public final class TlsConnection implements Connection {
             execute(this::flush);
             return;
         }
-        flushPlain();
-        if (hasBacklog() && raw.isWritable()) drainBacklog();
-        raw.flush();
+        out.flush();
     }
 
     @Override
@@ -692,7 +403,7 @@ public final class TlsConnection implements Connection {
 
     @Override
     public long pendingOutputBytes() {
-        return raw.pendingOutputBytes() + (plainOut != null ? plainOut.position() : 0);
+        return raw.pendingOutputBytes() + out.gatheredBytes();
     }
 
     @Override
@@ -733,11 +444,7 @@ public final class TlsConnection implements Connection {
             execute(this::close);
             return;
         }
-        if (closeRequested) return;
-        closeRequested = true;
-        // Output still queued, or a close from a callback made while encrypting: drainBacklog finishes it.
-        if ((hasBacklog() || wrapping || tasks.running()) && !outboundClosed) return;
-        closeNow();
+        out.close();
     }
 
     /** As {@link #close()}, and onClose then reports {@code cause}. */
@@ -747,13 +454,12 @@ public final class TlsConnection implements Connection {
             execute(() -> close(cause));
             return;
         }
-        if (!closeRequested && closeCause == null) closeCause = cause;
-        close();
+        out.close(cause);
     }
 
     @Override
     public void abort(Throwable cause) {
-        if (onOwner()) outboundClosed = true;
+        if (onOwner()) out.markOutboundClosed();
         raw.abort(cause);
     }
 
@@ -764,22 +470,16 @@ public final class TlsConnection implements Connection {
             execute(this::shutdownOutput);
             return;
         }
-        if (hasBacklog() || wrapping || tasks.running()) {
-            shutdownRequested = true;
-            return;
-        }
-        flushPlain();
-        sendCloseNotify();
-        raw.shutdownOutput();
+        out.shutdownOutput();
     }
 
     @Override
     public boolean isOpen() {
-        return raw.isOpen() && !closeRequested;
+        return raw.isOpen() && !out.closeRequested();
     }
 
     @Override
-    public java.util.concurrent.Executor loop() {
+    public Executor loop() {
         return raw.loop();
     }
 
@@ -815,7 +515,7 @@ public final class TlsConnection implements Connection {
 
     @Override
     public String applicationProtocol() {
-        return applicationProtocol;
+        return handshake.applicationProtocol();
     }
 
     /** The TLS session: protocol, cipher suite, peer certificates. */
@@ -824,13 +524,13 @@ public final class TlsConnection implements Connection {
     }
 
     public boolean isHandshakeComplete() {
-        return handshakeDone;
+        return handshake.done();
     }
 
     @Override
     public String toString() {
         // The session is behind the engine's lock, which a running task holds.
-        return "TlsConnection[" + raw + (handshakeDone && !tasks.running() ? ", " + engine.getSession().getProtocol() + " "
+        return "TlsConnection[" + raw + (handshake.done() && !tasks.running() ? ", " + engine.getSession().getProtocol() + " "
                 + engine.getSession().getCipherSuite() : ", handshaking") + "]";
     }
 }
