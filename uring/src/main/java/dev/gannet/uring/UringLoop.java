@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the slot, 32-63 the slot. A slot is reused only after every operation on it completed, and the generation makes
  * a late completion for an earlier owner harmless.
  */
-final class UringLoop implements java.util.concurrent.Executor, Runnable {
+final class UringLoop implements dev.gannet.engine.internal.EventLoop, Runnable {
     private static final System.Logger LOG = System.getLogger(UringLoop.class.getName());
     static final int RING_ENTRIES = 4096;
     static final int RECV_BUFFERS = 512;
@@ -130,7 +130,8 @@ final class UringLoop implements java.util.concurrent.Executor, Runnable {
         return thread.getName();
     }
 
-    boolean inLoop() {
+    @Override
+    public boolean inLoop() {
         return Thread.currentThread() == thread;
     }
 
@@ -149,7 +150,8 @@ final class UringLoop implements java.util.concurrent.Executor, Runnable {
         }
     }
 
-    LoopTimer schedule(Runnable task, long delayNanos) {
+    @Override
+    public LoopTimer schedule(Runnable task, long delayNanos) {
         LoopTimer t = new LoopTimer(task, System.nanoTime() + delayNanos, timerSequence.getAndIncrement());
         if (inLoop()) timers.add(t);
         else execute(() -> timers.add(t));

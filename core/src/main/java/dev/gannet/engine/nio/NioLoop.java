@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * owns. A turn is: select, dispatch ready keys, run due timers, run queued tasks, then flush every connection
  * that was written to during the turn, so a burst of writes costs one write system call per connection.
  */
-final class NioLoop implements java.util.concurrent.Executor, Runnable, Poller.Dispatcher {
+final class NioLoop implements dev.gannet.engine.internal.EventLoop, Runnable, Poller.Dispatcher {
     private static final System.Logger LOG = System.getLogger(NioLoop.class.getName());
     /** The shared read buffer; bytes a handler leaves unconsumed move to a pooled per-connection buffer. */
     static final int READ_BUFFER = 64 * 1024;
@@ -69,7 +69,8 @@ final class NioLoop implements java.util.concurrent.Executor, Runnable, Poller.D
         return thread.getStackTrace();
     }
 
-    boolean inLoop() {
+    @Override
+    public boolean inLoop() {
         return Thread.currentThread() == thread;
     }
 
@@ -80,7 +81,8 @@ final class NioLoop implements java.util.concurrent.Executor, Runnable, Poller.D
         if (!inLoop() && wakeupPending.compareAndSet(false, true)) poller.wakeup();
     }
 
-    LoopTimer schedule(Runnable task, long delayNanos) {
+    @Override
+    public LoopTimer schedule(Runnable task, long delayNanos) {
         LoopTimer t = new LoopTimer(task, System.nanoTime() + delayNanos, timerSequence.getAndIncrement());
         if (inLoop()) timers.add(t);
         else execute(() -> timers.add(t));
