@@ -1,5 +1,6 @@
 package dev.gannet.tls;
 
+import dev.gannet.testsupport.ExternalTool;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;
@@ -104,7 +105,7 @@ abstract class TlsEngineSuite {
 
     @Test
     void opensslRenegotiationIsRefusedWithNoSecondHandshake() throws Exception {
-        String openssl = ExternalProgram.require("openssl");
+        String openssl = ExternalTool.require("openssl");
         Server s = startEcho();
         Path log = java.nio.file.Files.createTempFile("gannet-s_client", ".log");
         Process p = new ProcessBuilder(openssl, "s_client", "-tls1_2", "-state", "-connect", "127.0.0.1:" + s.port())

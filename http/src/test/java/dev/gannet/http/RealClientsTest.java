@@ -1,5 +1,6 @@
 package dev.gannet.http;
 
+import dev.gannet.testsupport.ExternalTool;
 import dev.gannet.transport.Server;
 import dev.gannet.transport.ServerConfig;
 import org.junit.jupiter.api.AfterAll;

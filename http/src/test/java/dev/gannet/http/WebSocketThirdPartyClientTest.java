@@ -1,5 +1,6 @@
 package dev.gannet.http;
 
+import dev.gannet.testsupport.ExternalTool;
 import dev.gannet.http.ws.WebSocket;
 import dev.gannet.http.ws.WebSocketHandler;
 import dev.gannet.transport.Server;

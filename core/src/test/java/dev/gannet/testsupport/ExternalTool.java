@@ -1,4 +1,4 @@
-package dev.gannet.http;
+package dev.gannet.testsupport;
 
 import org.junit.jupiter.api.Assumptions;
 
@@ -7,14 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Outside programs the tests drive (curl, wrk). In CI ({@code CI=true}) a missing one fails the test, because
+ * Outside programs the tests of every module drive (curl, wrk, openssl). In CI ({@code CI=true}) a missing one fails the test, because
  * {@code .ci/run} installs it; elsewhere the test is skipped with the reason shown.
  */
-final class ExternalTool {
+public final class ExternalTool {
     private ExternalTool() {
     }
 
-    static String require(String name) {
+    public static String require(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
             Path p = Path.of(dir, name);
             if (Files.isExecutable(p)) return p.toString();
@@ -26,7 +26,7 @@ final class ExternalTool {
     }
 
     /** Runs a command, returns its standard output; fails on a non-zero exit. */
-    static String run(String... command) throws Exception {
+    public static String run(String... command) throws Exception {
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
