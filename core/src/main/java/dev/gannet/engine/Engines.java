@@ -48,8 +48,19 @@ public final class Engines {
         return e;
     }
 
+    /**
+     * Why {@code auto} chose the engine it last chose, e.g. {@code "available on this kernel"} or {@code "io_uring unavailable: ..."}, or null
+     * before {@code auto} was asked. For a command line that states the choice in its own words.
+     */
+    public static String autoChoice() {
+        return autoChoice;
+    }
+
+    private static volatile String autoChoice;
+
     /** Says once which engine {@code auto} chose, and why. */
     private static void picked(String engine, String why) {
+        autoChoice = why;
         if (!WARNED.add("auto:" + engine)) return;
         System.getLogger(Engines.class.getName()).log(System.Logger.Level.INFO,
                 "engine auto: using " + engine + " (" + why + ")");
@@ -58,6 +69,7 @@ public final class Engines {
     private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private static void fellBack(Engine e, boolean auto) {
+        if (auto) autoChoice = e.name() + " unavailable: " + e.unavailableReason();
         if (!WARNED.add(e.name())) return;
         System.getLogger(Engines.class.getName()).log(auto ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
                 (auto ? "engine auto: using nio: " : "") + "engine " + e.name() + " unavailable ("

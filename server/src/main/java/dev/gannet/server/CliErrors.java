@@ -136,7 +136,7 @@ final class CliErrors {
         return runtime("cannot listen on " + serve.host + " port " + serve.port + ": " + b.getMessage(), b);
     }
 
-    private static boolean envDebug() {
+    static boolean envDebug() {
         return "true".equalsIgnoreCase(System.getenv("GANNET_DEBUG"));
     }
 

@@ -10,7 +10,19 @@ import picocli.CommandLine.Command;
         footer = {"", "The launcher also runs:", "  test                 the whole test suite", "  bench <name> [--quick] benchmarks: tcp, http, ws, fep, alloc, idle, jmh (./gannet bench --help)"})
 public final class Gannet implements Runnable {
 
+    /** Held: java.util.logging keeps only weak references to loggers, and a collected one forgets its level. */
+    private static final java.util.logging.Logger ENGINE_LOG = java.util.logging.Logger.getLogger("dev.gannet.engine.Engines");
+
     public static void main(String[] args) {
+        // One line per log record, as the rest of the command's output, unless the user chose a format.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s %3$s: %5$s%6$s%n");
+        }
+        // serve's startup line says which engine auto chose and why; the library's own line would say it twice, and
+        // ahead of a one-line error. A named engine that cannot run still warns.
+        if (!java.util.Arrays.asList(args).contains("--debug") && !CliErrors.envDebug()) {
+            ENGINE_LOG.setLevel(java.util.logging.Level.WARNING);
+        }
         System.exit(CliErrors.install(new CommandLine(new Gannet())).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 

@@ -131,6 +131,7 @@ final class ServeCommand implements Callable<Integer> {
             if (natsFanout != null) natsFanout.close(); // after the sockets: their last publishes still go out
         }, "gannet-shutdown"));
         System.out.println(StartupLine.of(mode, tlsConfig != null, server.localAddress(), server.engine(),
+                engine.equals("auto") ? dev.gannet.engine.Engines.autoChoice() : null,
                 server.engine().equals("vthread") ? 0 : config.loopCount()));
         // The loops are daemon threads: keep the JVM up until the server stops (SIGTERM runs the hook above).
         server.terminationFuture().join();

@@ -6,7 +6,8 @@ import java.net.InetSocketAddress;
 
 /**
  * The line {@code serve} prints once it listens: an address a browser (or {@code curl}) can open as printed, e.g.
- * {@code gannet: http server on http://localhost:8080/ (engine io_uring, 2 loops, all interfaces)}.
+ * {@code gannet: http server on http://localhost:8080/ (engine io_uring, auto: available on this kernel, 2 loops,
+ * all interfaces)}.
  */
 final class StartupLine {
     private StartupLine() {
@@ -14,13 +15,15 @@ final class StartupLine {
 
     /**
      * @param loops the event-loop count, or 0 for an engine without loops (vthread)
+     * @param auto  why {@code auto} chose the engine, or null when it was named
      */
-    static String of(String mode, boolean tls, InetSocketAddress bound, String engine, int loops) {
+    static String of(String mode, boolean tls, InetSocketAddress bound, String engine, String auto, int loops) {
         boolean http = mode.equals("http");
         String where = http ? url(bound, tls) : host(bound.getAddress()) + ":" + bound.getPort();
         String what = http ? (tls ? "https" : "http") : mode + (tls ? " (TLS)" : "");
         StringBuilder line = new StringBuilder("gannet: ").append(what).append(" server on ").append(where)
                 .append(" (engine ").append(engine);
+        if (auto != null) line.append(", auto: ").append(auto);
         if (loops > 0) line.append(", ").append(loops).append(loops == 1 ? " loop" : " loops");
         if (bound.getAddress().isAnyLocalAddress()) line.append(", all interfaces");
         return line.append(')').toString();

@@ -32,27 +32,34 @@ class StartupLineTest {
 
     @Test
     void aWildcardBindPrintsLocalhost() throws Exception {
-        assertThat(StartupLine.of("http", false, at("0.0.0.0", 8080), "io_uring", 2))
+        assertThat(StartupLine.of("http", false, at("0.0.0.0", 8080), "io_uring", null, 2))
                 .isEqualTo("gannet: http server on http://localhost:8080/ (engine io_uring, 2 loops, all interfaces)");
-        assertThat(StartupLine.of("http", false, at("::", 8080), "nio", 4))
+        assertThat(StartupLine.of("http", false, at("::", 8080), "nio", null, 4))
                 .isEqualTo("gannet: http server on http://localhost:8080/ (engine nio, 4 loops, all interfaces)");
     }
 
     @Test
+    void autoSaysWhy() throws Exception {
+        assertThat(StartupLine.of("http", false, at("0.0.0.0", 8080), "io_uring", "available on this kernel", 2))
+                .isEqualTo("gannet: http server on http://localhost:8080/ (engine io_uring, auto: available on this "
+                        + "kernel, 2 loops, all interfaces)");
+    }
+
+    @Test
     void aSpecificAddressIsPrintedAsIs() throws Exception {
-        assertThat(StartupLine.of("http", false, at("127.0.0.1", 18081), "nio", 1))
+        assertThat(StartupLine.of("http", false, at("127.0.0.1", 18081), "nio", null, 1))
                 .isEqualTo("gannet: http server on http://127.0.0.1:18081/ (engine nio, 1 loop)");
     }
 
     @Test
     void tlsPrintsHttps() throws Exception {
-        assertThat(StartupLine.of("http", true, at("127.0.0.1", 8443), "nio", 2))
+        assertThat(StartupLine.of("http", true, at("127.0.0.1", 8443), "nio", null, 2))
                 .isEqualTo("gannet: https server on https://127.0.0.1:8443/ (engine nio, 2 loops)");
     }
 
     @Test
     void ipv6LiteralsGoInBracketsInTheirShortForm() throws Exception {
-        assertThat(StartupLine.of("http", false, at("::1", 8080), "nio", 1))
+        assertThat(StartupLine.of("http", false, at("::1", 8080), "nio", null, 1))
                 .isEqualTo("gannet: http server on http://[::1]:8080/ (engine nio, 1 loop)");
         assertThat(StartupLine.url(at("2001:db8:0:0:1:0:0:1", 80), true)).isEqualTo("https://[2001:db8::1:0:0:1]:80/");
         assertThat(StartupLine.url(at("fe80:0:0:0:0:0:0:0", 80), false)).isEqualTo("http://[fe80::]:80/");
@@ -63,7 +70,7 @@ class StartupLineTest {
 
     @Test
     void echoHasNoUrlAndVthreadNoLoops() throws Exception {
-        assertThat(StartupLine.of("echo", false, at("127.0.0.1", 7), "vthread", 0))
+        assertThat(StartupLine.of("echo", false, at("127.0.0.1", 7), "vthread", null, 0))
                 .isEqualTo("gannet: echo server on 127.0.0.1:7 (engine vthread)");
     }
 
