@@ -184,4 +184,31 @@ abstract class CrossThreadCloseSuite {
             Files.deleteIfExists(file);
         }
     }
+
+    @Test
+    void aConnectWhoseOnOpenClosesStillCompletes() throws Exception {
+        Server s = start(ServerConfig.builder(), new Recorder(false));
+        CompletableFuture<Throwable> closed = new CompletableFuture<>();
+        ClientConfig cc = ClientConfig.builder().engine(engine()).build();
+        // The engine's future is what a caller waits on: a connection its own handler closed at once must still
+        // answer it (TcpClient completes its own from onOpen).
+        Connection c = dev.gannet.engine.Engines.get(engine()).connect(s.localAddress(), cc, new Handler() {
+            @Override
+            public Action onOpen(Connection conn) {
+                return Action.CLOSE;
+            }
+
+            @Override
+            public Action onData(Connection conn, ByteBuffer in) {
+                return Action.KEEP;
+            }
+
+            @Override
+            public void onClose(Connection conn, Throwable cause) {
+                closed.complete(cause);
+            }
+        }).get(10, TimeUnit.SECONDS);
+        closed.get(10, TimeUnit.SECONDS);
+        assertThat(c.isOpen()).isFalse();
+    }
 }

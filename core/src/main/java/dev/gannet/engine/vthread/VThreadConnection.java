@@ -5,13 +5,10 @@ import dev.gannet.buffer.OutboundBuffer;
 import dev.gannet.engine.CloseLog;
 import dev.gannet.engine.ConnectionGroup;
 import dev.gannet.engine.ConnectionEvent;
-import dev.gannet.engine.SocketSetup;
 import dev.gannet.transport.Action;
-import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -19,7 +16,6 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -28,15 +24,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * connection's lock, so callbacks triggered from other threads (tasks, ticks, drain) never overlap the reader's.
  * Output queued during a callback is flushed when it returns, with a blocking write: a peer that does not read
  * blocks this connection's thread, which is the backpressure of this engine.
+ *
+ * <p>Such a write holds the lock, so what must end it works without the lock: {@link #abort} closes the channel,
+ * which fails the write, and a {@link #close} asked for meanwhile from another thread arms its deadline first and
+ * hands the rest to a task. The writer then unwinds and lets go of the lock, and only then does the connection's
+ * thread free the queue (a blocked write still holds its chunks). Tasks given to {@link #execute} always run, even
+ * once the connection closed, as they do on an event loop: one may hold a file for {@link #sendFile}.
  */
-final class VThreadConnection implements Connection, Runnable {
+final class VThreadConnection extends VThreadChannelConnection implements Runnable {
     private static final System.Logger LOG = System.getLogger(VThreadConnection.class.getName());
-    private static final AtomicLong IDS = new AtomicLong();
     static final int MAX_INBOUND = 64 * 1024 * 1024;
 
-    private final long id = IDS.incrementAndGet();
-    private final long openedAt = System.nanoTime();
-    private final SocketChannel channel;
     private final VThreadGroup group;
     private final Handler handler;
     private final BufferPool pool;
@@ -48,7 +46,6 @@ final class VThreadConnection implements Connection, Runnable {
     private Thread thread;
     /** Runs once onOpen returned KEEP; a client uses it to complete its connect future. */
     Runnable afterOpen;
-    private Object context;
     private boolean inCallback;
     private boolean readPaused;
     /** Set when reading resumes, so that input left unconsumed is handed back even if no more arrives. */
@@ -62,8 +59,14 @@ final class VThreadConnection implements Connection, Runnable {
     private volatile boolean writable = true;
     /** Set once the output side is shut down for a close: the reader then discards input (a bounded linger). */
     private boolean lingerWanted;
-    /** Aborts a close that cannot flush in time; armed only when a close has output to wait for. */
-    private java.util.concurrent.ScheduledFuture<?> closeTimer;
+    /** Aborts a close that cannot flush in time; armed once (see {@link #armCloseDeadline}). */
+    private volatile java.util.concurrent.ScheduledFuture<?> closeTimer;
+    /** Set by whoever arms {@link #closeTimer} first, with the lock or without it. */
+    private volatile boolean closeDeadlineArmed;
+    private static final java.lang.invoke.VarHandle CLOSE_DEADLINE_ARMED = closeDeadlineArmedHandle();
+
+    /** Set by the sweeper while a tick waits for the lock: a write stuck for minutes must not pile up tick threads. */
+    private volatile boolean tickRunning;
     /** A drain was asked for; it runs (once, {@link #drained}) when the input already received was handed over. */
     private volatile boolean drainRequested;
     private boolean drained;
@@ -71,7 +74,7 @@ final class VThreadConnection implements Connection, Runnable {
     volatile long nextTick;
 
     VThreadConnection(SocketChannel channel, VThreadGroup group) {
-        this.channel = channel;
+        super(channel);
         this.group = group;
         this.handler = group.handler;
         this.pool = group.pool;
@@ -87,8 +90,10 @@ final class VThreadConnection implements Connection, Runnable {
     public void run() {
         ByteBuffer buf = null;
         try {
-            if (!callback(() -> handler.onOpen(this))) return;
+            boolean open = callback(() -> handler.onOpen(this));
+            // A client's connect completes after onOpen whatever it returned, as on nio: a caller waits on it.
             if (afterOpen != null) afterOpen.run();
+            if (!open) return;
             buf = pool.acquire(BufferPool.MIN_CAPACITY);
             while (!closed && !closing && !inputClosed) {
                 awaitReadable();
@@ -219,7 +224,8 @@ final class VThreadConnection implements Connection, Runnable {
             }
             if (closing) {
                 closed = true;
-                if (closeTimer != null) closeTimer.cancel(false);
+                var timer = closeTimer;
+                if (timer != null) timer.cancel(false);
                 // Unread input would turn a close into a reset: shut the output down and let the reader discard it.
                 if (!inputClosed && channel.isOpen()) {
                     lingerWanted = true;
@@ -255,7 +261,7 @@ final class VThreadConnection implements Connection, Runnable {
         if (!linger) closeChannel();
         ConnectionGroup.notifyClosed(handler, group.stats, this, closeCause, handlerBug);
         if (linger) {
-            discardInput();
+            discardInput(group.lingerNanos);
             closeChannel();
         }
         group.closed(this);
@@ -265,38 +271,49 @@ final class VThreadConnection implements Connection, Runnable {
     private void beginClosing() {
         if (closing) return;
         closing = true;
-        if (!out.isEmpty() && closeTimer == null) {
-            closeTimer = VThreadEngine.SCHEDULER.schedule(() -> {
-                if (!closed) abort(ConnectionGroup.closeTimedOut(group.stats, group.closeTimeoutLog, group.closeNanos,
-                        this, out.pending()));
-            }, group.closeNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        }
+        if (!out.isEmpty()) armCloseDeadline();
     }
 
     /**
-     * Reads and drops input until the peer ends it, or the linger time passes. Then a plain close: what the kernel
-     * still holds for a slow reader goes on to it.
+     * Arms the close deadline once, with or without the lock: from {@link #beginClosing}, or from {@link #close}
+     * asked for by another thread while the lock is held (perhaps by a write that cannot go on), which must not
+     * wait for that write to start the clock.
      */
-    private void discardInput() {
-        long deadline = System.nanoTime() + group.lingerNanos;
+    private void armCloseDeadline() {
+        if (!CLOSE_DEADLINE_ARMED.compareAndSet(this, false, true)) return;
+        closeTimer = VThreadEngine.SCHEDULER.schedule(this::closeDeadlinePassed, group.closeNanos,
+                java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private static java.lang.invoke.VarHandle closeDeadlineArmedHandle() {
         try {
-            var in = channel.socket().getInputStream();
-            byte[] scratch = new byte[4096];
-            for (long left; (left = deadline - System.nanoTime()) > 0; ) {
-                channel.socket().setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
-                if (in.read(scratch) < 0) return;
-            }
-        } catch (IOException e) {
-            // timed out, reset or closed: the linger is over either way
+            return java.lang.invoke.MethodHandles.lookup()
+                    .findVarHandle(VThreadConnection.class, "closeDeadlineArmed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 
-    private void closeChannel() {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // closing anyway
+    /** On the timer thread, which never waits for the lock: a holder may be blocked in a write for good. */
+    private void closeDeadlinePassed() {
+        if (closed) return;
+        if (lock.tryLock()) {
+            try {
+                if (closed) return;
+                if (!closing) {
+                    // Asked for from elsewhere while the lock was busy; its task has not run yet, but nothing
+                    // blocks now. It arms a deadline of its own if its flush has to wait.
+                    closeDeadlineArmed = false;
+                    return;
+                }
+                if (out.isEmpty()) return;
+            } finally {
+                lock.unlock();
+            }
         }
+        // Still held past the deadline: by a write the peer does not take (or a callback that runs that long). The
+        // count of unsent bytes is read without the lock, for the log only.
+        abort(ConnectionGroup.closeTimedOut(group.stats, group.closeTimeoutLog, group.closeNanos, this, out.pending()));
     }
 
     private void afterAppend() {
@@ -367,14 +384,10 @@ final class VThreadConnection implements Connection, Runnable {
         return writable;
     }
 
+    /** Exact on the owner; elsewhere a read without the lock (as on nio), which never waits for a stuck write. */
     @Override
     public long pendingOutputBytes() {
-        lock.lock();
-        try {
-            return out.pending();
-        } finally {
-            lock.unlock();
-        }
+        return out.pending();
     }
 
     @Override
@@ -401,7 +414,14 @@ final class VThreadConnection implements Connection, Runnable {
 
     @Override
     public void close() {
-        lock.lock();
+        if (closed) return;
+        if (!lock.tryLock()) {
+            // Another thread holds the lock, maybe in a write the peer does not take: start the clock now, and
+            // close once the lock is free (or the deadline aborts, which frees it).
+            armCloseDeadline();
+            execute(this::close);
+            return;
+        }
         try {
             if (closed || closing) return;
             beginClosing();
@@ -414,7 +434,12 @@ final class VThreadConnection implements Connection, Runnable {
 
     @Override
     public void close(Throwable cause) {
-        lock.lock();
+        if (closed) return;
+        if (!lock.tryLock()) {
+            armCloseDeadline();
+            execute(() -> close(cause));
+            return;
+        }
         try {
             if (closed || closing) return;
             if (closeCause == null) closeCause = cause;
@@ -442,6 +467,19 @@ final class VThreadConnection implements Connection, Runnable {
             } finally {
                 lock.unlock();
             }
+        } else {
+            // The holder (a write failing now) does not signal: the connection's thread may wait for input to be
+            // wanted again, and must learn that it is closed once the lock is free.
+            Thread.ofVirtual().start(this::wakeWaiters);
+        }
+    }
+
+    private void wakeWaiters() {
+        lock.lock();
+        try {
+            resumed.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -460,32 +498,6 @@ final class VThreadConnection implements Connection, Runnable {
     @Override
     public boolean isOpen() {
         return !closed;
-    }
-
-    @Override
-    public long id() {
-        return id;
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return SocketSetup.remoteAddress(channel);
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return SocketSetup.localAddress(channel);
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T context() {
-        return (T) context;
-    }
-
-    @Override
-    public void context(Object context) {
-        this.context = context;
     }
 
     @Override
@@ -515,8 +527,29 @@ final class VThreadConnection implements Connection, Runnable {
                 for (Runnable t; (t = tasks.poll()) != null; ) t.run();
                 return Action.KEEP;
             });
-            if (!open) tasks.clear();
+            if (!open) runTasksClosed();
         } while (!tasks.isEmpty() && tasksScheduled.compareAndSet(false, true));
+    }
+
+    /**
+     * Tasks given to a closed connection still run (still under the lock, so on its owner), as an event loop runs
+     * them: what they hold is given back that way, such as a file whose {@code sendFile} completion closes it. What
+     * they write is dropped.
+     */
+    private void runTasksClosed() {
+        lock.lock();
+        try {
+            for (Runnable t; (t = tasks.poll()) != null; ) {
+                try {
+                    t.run();
+                } catch (Throwable e) {
+                    group.stats.handlerErrors.increment();
+                    CloseLog.handlerFailed(id, e);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -533,9 +566,16 @@ final class VThreadConnection implements Connection, Runnable {
             abort(new IdleTimeoutException(Duration.ofNanos(group.idleNanos)));
             return;
         }
-        if (group.tickNanos > 0 && now - nextTick >= 0) {
+        if (group.tickNanos > 0 && now - nextTick >= 0 && !tickRunning) {
             nextTick = now + group.tickNanos;
-            Thread.ofVirtual().start(() -> callback(() -> handler.onTick(this)));
+            tickRunning = true;
+            Thread.ofVirtual().start(() -> {
+                try {
+                    callback(() -> handler.onTick(this));
+                } finally {
+                    tickRunning = false;
+                }
+            });
         }
     }
 
@@ -553,14 +593,6 @@ final class VThreadConnection implements Connection, Runnable {
         if (!readPaused && writable && !inputClosed && inputWaiting()) return Action.KEEP;
         drained = true;
         return handler.onDrain(this);
-    }
-
-    private boolean inputWaiting() {
-        try {
-            return channel.socket().getInputStream().available() > 0;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @Override
