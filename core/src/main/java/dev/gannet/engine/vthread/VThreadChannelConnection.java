@@ -1,28 +1,148 @@
 package dev.gannet.engine.vthread;
 
+import dev.gannet.engine.CloseLog;
 import dev.gannet.engine.SocketSetup;
+import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
+import dev.gannet.transport.TransportStats;
 
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
- * What a {@link VThreadConnection} is apart from its threads and its lock: its identity, channel and addresses,
- * the handler's context, and the plain socket operations its close uses. Kept apart so that the connection's class
- * holds the reading, writing and closing.
+ * What a {@link VThreadConnection} is apart from its reading, writing and closing: its identity, channel and
+ * addresses, the handler's context, its lock (the owner is whoever holds it), the hand-off of tasks from other
+ * threads, and the plain socket operations its close uses.
  */
 abstract class VThreadChannelConnection implements Connection {
     private static final AtomicLong IDS = new AtomicLong();
+    private static final System.Logger LOG = System.getLogger(VThreadChannelConnection.class.getName());
 
     final long id = IDS.incrementAndGet();
     final long openedAt = System.nanoTime();
     final SocketChannel channel;
+    final ReentrantLock lock = new ReentrantLock();
+    /** Signalled under the lock when the connection's thread may go on: input wanted again, closing, closed. */
+    final Condition resumed = lock.newCondition();
+    private final TransportStats stats;
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean tasksScheduled = new AtomicBoolean();
+    /** File completions that came while the lock was let go: run once it is taken back, on the owner. */
+    private ArrayList<Runnable> doneLater;
+    /** The connection's own virtual thread, which reads. */
+    Thread thread;
     private Object context;
 
-    VThreadChannelConnection(SocketChannel channel) {
+    VThreadChannelConnection(SocketChannel channel, TransportStats stats) {
         this.channel = channel;
+        this.stats = stats;
+    }
+
+    /** Runs a handler callback under the lock; false once the connection is closed (then it did not run). */
+    abstract boolean callback(Supplier<Action> cb);
+
+    @Override
+    public boolean isOwnerThread() {
+        return lock.isHeldByCurrentThread();
+    }
+
+    /**
+     * Runs {@code task} under the connection's lock (inline on the owner). Tasks from other threads run in the order
+     * they were given, as on an event loop: one virtual thread at a time empties the queue, in one callback.
+     */
+    @Override
+    public void execute(Runnable task) {
+        if (Thread.currentThread() == thread && lock.isHeldByCurrentThread()) {
+            task.run();
+            return;
+        }
+        tasks.add(task);
+        if (tasksScheduled.compareAndSet(false, true)) Thread.ofVirtual().start(this::runTasks);
+    }
+
+    private void runTasks() {
+        do {
+            // Cleared first: a task queued after the callback's last poll schedules another run.
+            tasksScheduled.set(false);
+            boolean open = callback(() -> {
+                for (Runnable t; (t = tasks.poll()) != null; ) t.run();
+                return Action.KEEP;
+            });
+            if (!open) runTasksClosed();
+        } while (!tasks.isEmpty() && tasksScheduled.compareAndSet(false, true));
+    }
+
+    /**
+     * Tasks given to a closed connection still run (still under the lock, so on its owner), as an event loop runs
+     * them: what they hold is given back that way, such as a file whose {@code sendFile} completion closes it. What
+     * they write is dropped.
+     */
+    private void runTasksClosed() {
+        lock.lock();
+        try {
+            for (Runnable t; (t = tasks.poll()) != null; ) {
+                try {
+                    t.run();
+                } catch (Throwable e) {
+                    stats.handlerErrors.increment();
+                    CloseLog.handlerFailed(id, e);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Cancellable schedule(Runnable task, Duration delay) {
+        var f = VThreadEngine.SCHEDULER.schedule(() -> execute(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+        return () -> f.cancel(false);
+    }
+
+    /** Signals the connection's thread once the lock is free; for a closer that found it held. */
+    final void wakeWaiters() {
+        lock.lock();
+        try {
+            resumed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Wraps a file's completion so that it runs on the owner even when its region was sent without the lock. */
+    final Runnable onOwner(Runnable onDone) {
+        return onDone == null ? null : () -> {
+            if (lock.isHeldByCurrentThread()) {
+                onDone.run();
+            } else {
+                // Only the one flusher writing without the lock gets here; it runs these once it holds it again.
+                if (doneLater == null) doneLater = new ArrayList<>(2);
+                doneLater.add(onDone);
+            }
+        };
+    }
+
+    /** Under the lock, after a write without it. */
+    final void runDoneLater() {
+        if (doneLater == null) return;
+        for (int i = 0; i < doneLater.size(); i++) {
+            try {
+                doneLater.get(i).run();
+            } catch (RuntimeException | Error e) {
+                LOG.log(System.Logger.Level.WARNING, "a file's completion failed on connection " + id, e);
+            }
+        }
+        doneLater.clear();
     }
 
     @Override

@@ -14,22 +14,19 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A connection served by its own virtual thread with blocking reads and writes. Handler callbacks run under the
  * connection's lock, so callbacks triggered from other threads (tasks, ticks, drain) never overlap the reader's.
  * Output queued during a callback is flushed when it returns, with a blocking write: a peer that does not read
- * blocks this connection's thread, which is the backpressure of this engine.
+ * blocks the thread that flushes, which is the backpressure of this engine.
  *
- * <p>Such a write holds the lock, so what must end it works without the lock: {@link #abort} closes the channel,
- * which fails the write, and a {@link #close} asked for meanwhile from another thread arms its deadline first and
- * hands the rest to a task. The writer then unwinds and lets go of the lock, and only then does the connection's
- * thread free the queue (a blocked write still holds its chunks). Tasks given to {@link #execute} always run, even
- * once the connection closed, as they do on an event loop: one may hold a file for {@link #sendFile}.
+ * <p>Once the socket is full, that flusher writes the rest with the lock let go (unless it flushes from inside a
+ * callback), so that tasks, ticks and closes still run, and see the queue grow: a slow consumer is found, and a
+ * close meets its deadline. {@link #abort} needs no lock: it closes the channel, which fails a blocked write, and
+ * the queue is freed only once the writer has let go of it. A close asked for from another thread while the lock is
+ * held arms its deadline first and hands the rest to a task. Tasks given to {@link #execute} always run, even once
+ * the connection closed, as they do on an event loop: one may hold a file for {@link #sendFile}.
  */
 final class VThreadConnection extends VThreadChannelConnection implements Runnable {
     private static final System.Logger LOG = System.getLogger(VThreadConnection.class.getName());
@@ -38,12 +35,12 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
     private final VThreadGroup group;
     private final Handler handler;
     private final BufferPool pool;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition resumed = lock.newCondition();
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean tasksScheduled = new AtomicBoolean();
-    private final OutboundBuffer out;
-    private Thread thread;
+    /** What callbacks queue. Swapped with {@link #sending} (under the lock) when a write cannot go on at once. */
+    private OutboundBuffer out;
+    /** What a flusher writes with the lock let go ({@link #writeUnlocked}); made on the first such write. */
+    private OutboundBuffer sending;
+    /** A flusher is writing {@link #sending} without the lock; others leave their output to it. */
+    private boolean flushing;
     /** Runs once onOpen returned KEEP; a client uses it to complete its connect future. */
     Runnable afterOpen;
     private boolean inCallback;
@@ -74,7 +71,7 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
     volatile long nextTick;
 
     VThreadConnection(SocketChannel channel, VThreadGroup group) {
-        super(channel);
+        super(channel, group.stats);
         this.group = group;
         this.handler = group.handler;
         this.pool = group.pool;
@@ -168,6 +165,7 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
     }
 
     /** Runs a handler callback under the lock, flushes, applies its action. Returns false once the connection is done. */
+    @Override
     boolean callback(java.util.function.Supplier<Action> cb) {
         lock.lock();
         try {
@@ -205,15 +203,35 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
     }
 
     private void flushLocked() {
+        flushLocked(false);
+    }
+
+    /**
+     * Writes what is queued. A blocking gathering write may return after part of its buffers (a virtual thread parks
+     * only while nothing at all can be written): then the socket is full, and unless this runs inside a callback,
+     * the rest is written with the lock let go ({@link #writeUnlocked}).
+     *
+     * @param mayWait whether a caller outside any callback (an application thread's write) waits for a flush under
+     *                way, as it would wait in the write itself: that wait is this engine's backpressure
+     */
+    private void flushLocked(boolean mayWait) {
         if (closed) return;
         try {
-            // A blocking gathering write may return after part of its buffers (a virtual thread parks only while
-            // nothing at all can be written): write until everything went, or the channel fails.
+            if (flushing) {
+                // The flusher under way takes this output too, and closes or shuts down if asked meanwhile.
+                if (!mayWait || inCallback || lock.getHoldCount() != 1) return;
+                while (flushing && !closed) resumed.awaitUninterruptibly();
+                if (closed) return;
+            }
             while (!out.isEmpty()) {
                 long n = out.writeTo(channel);
                 if (n == 0) throw new java.io.EOFException("a file ended before the region queued from it");
                 group.stats.bytesWritten.add(n);
                 lastActivity = System.nanoTime();
+                if (!out.isEmpty() && !inCallback && lock.getHoldCount() == 1) {
+                    writeUnlocked();
+                    if (closed) return;
+                }
             }
             if (outputShutdownRequested && channel.isOpen()) channel.shutdownOutput();
             if (!writable) {
@@ -247,12 +265,47 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
         }
     }
 
+    /**
+     * Writes the rest with the lock let go, so that while a peer does not read, tasks, ticks and closes still run on
+     * this connection: they queue into a fresh {@link #out}, which this flusher takes in turn. Returns with the lock
+     * held again; a failed write is thrown once it is, and what it did not send stays in {@link #sending} for
+     * {@link #finish} (which waits for this flusher before it frees anything).
+     */
+    private void writeUnlocked() throws IOException {
+        flushing = true;
+        try {
+            do {
+                OutboundBuffer batch = out;
+                out = sending != null ? sending : new OutboundBuffer(pool);
+                sending = batch;
+                lock.unlock();
+                try {
+                    while (!batch.isEmpty()) {
+                        long n = batch.writeTo(channel);
+                        if (n == 0) throw new java.io.EOFException("a file ended before the region queued from it");
+                        group.stats.bytesWritten.add(n);
+                        lastActivity = System.nanoTime();
+                    }
+                } finally {
+                    lock.lock();
+                }
+            } while (!out.isEmpty() && !closed);
+        } finally {
+            flushing = false;
+            resumed.signalAll();
+            runDoneLater();
+        }
+    }
+
     private void finish() {
         ConnectionEvent.closed(VThreadEngine.NAME, this, openedAt, closeCause);
         lock.lock();
         try {
+            // A flusher without the lock still uses the queue's chunks; its write ends (sent, or failed by a close).
+            while (flushing) resumed.awaitUninterruptibly();
             closed = true;
             out.release();
+            if (sending != null) sending.release();
             resumed.signalAll();
         } finally {
             lock.unlock();
@@ -271,7 +324,7 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
     private void beginClosing() {
         if (closing) return;
         closing = true;
-        if (!out.isEmpty()) armCloseDeadline();
+        if (!out.isEmpty() || flushing) armCloseDeadline();
     }
 
     /**
@@ -306,25 +359,26 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
                     closeDeadlineArmed = false;
                     return;
                 }
-                if (out.isEmpty()) return;
+                if (out.isEmpty() && !flushing) return;
             } finally {
                 lock.unlock();
             }
         }
         // Still held past the deadline: by a write the peer does not take (or a callback that runs that long). The
         // count of unsent bytes is read without the lock, for the log only.
-        abort(ConnectionGroup.closeTimedOut(group.stats, group.closeTimeoutLog, group.closeNanos, this, out.pending()));
+        abort(ConnectionGroup.closeTimedOut(group.stats, group.closeTimeoutLog, group.closeNanos, this,
+                pendingOutputBytes()));
     }
 
     private void afterAppend() {
         if (inCallback && lock.isHeldByCurrentThread()) {
-            if (writable && out.pending() > group.highWaterMark) {
+            if (writable && pendingOutputBytes() > group.highWaterMark) {
                 writable = false;
                 handler.onWritabilityChanged(this, false);
             }
             return;
         }
-        flushLocked();
+        flushLocked(true);
     }
 
     @Override
@@ -362,7 +416,7 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
                 if (onSent != null) onSent.run();
                 return;
             }
-            out.appendFile(file, position, count, onSent);
+            out.appendFile(file, position, count, onOwner(onSent));
             afterAppend();
         } finally {
             lock.unlock();
@@ -373,7 +427,7 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
     public void flush() {
         lock.lock();
         try {
-            flushLocked();
+            flushLocked(true);
         } finally {
             lock.unlock();
         }
@@ -384,10 +438,14 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
         return writable;
     }
 
-    /** Exact on the owner; elsewhere a read without the lock (as on nio), which never waits for a stuck write. */
+    /**
+     * Read without the lock (as on nio, from other threads): it never waits for a stuck write, and while a flusher
+     * writes without the lock the count is close, not exact.
+     */
     @Override
     public long pendingOutputBytes() {
-        return out.pending();
+        OutboundBuffer s = sending;
+        return out.pending() + (s == null ? 0 : s.pending());
     }
 
     @Override
@@ -474,15 +532,6 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
         }
     }
 
-    private void wakeWaiters() {
-        lock.lock();
-        try {
-            resumed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     @Override
     public void shutdownOutput() {
         lock.lock();
@@ -498,64 +547,6 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
     @Override
     public boolean isOpen() {
         return !closed;
-    }
-
-    @Override
-    public boolean isOwnerThread() {
-        return lock.isHeldByCurrentThread();
-    }
-
-    /**
-     * Runs {@code task} under the connection's lock (inline on the owner). Tasks from other threads run in the order
-     * they were given, as on an event loop: one virtual thread at a time empties the queue, in one callback.
-     */
-    @Override
-    public void execute(Runnable task) {
-        if (Thread.currentThread() == thread && lock.isHeldByCurrentThread()) {
-            task.run();
-            return;
-        }
-        tasks.add(task);
-        if (tasksScheduled.compareAndSet(false, true)) Thread.ofVirtual().start(this::runTasks);
-    }
-
-    private void runTasks() {
-        do {
-            // Cleared first: a task queued after the callback's last poll schedules another run.
-            tasksScheduled.set(false);
-            boolean open = callback(() -> {
-                for (Runnable t; (t = tasks.poll()) != null; ) t.run();
-                return Action.KEEP;
-            });
-            if (!open) runTasksClosed();
-        } while (!tasks.isEmpty() && tasksScheduled.compareAndSet(false, true));
-    }
-
-    /**
-     * Tasks given to a closed connection still run (still under the lock, so on its owner), as an event loop runs
-     * them: what they hold is given back that way, such as a file whose {@code sendFile} completion closes it. What
-     * they write is dropped.
-     */
-    private void runTasksClosed() {
-        lock.lock();
-        try {
-            for (Runnable t; (t = tasks.poll()) != null; ) {
-                try {
-                    t.run();
-                } catch (Throwable e) {
-                    group.stats.handlerErrors.increment();
-                    CloseLog.handlerFailed(id, e);
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    @Override
-    public Cancellable schedule(Runnable task, Duration delay) {
-        var f = VThreadEngine.SCHEDULER.schedule(() -> execute(task), delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-        return () -> f.cancel(false);
     }
 
     /** Idle timeout and ticks, called by the group's sweeper. */

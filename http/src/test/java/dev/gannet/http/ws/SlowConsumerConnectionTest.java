@@ -40,11 +40,27 @@ class SlowConsumerConnectionTest {
                 String why = Uring.unavailableReason();
                 Assumptions.assumeTrue(why == null, () -> "io_uring unavailable here: " + why);
             }
-            run(e);
+            run(e, false);
         }));
     }
 
-    private void run(String engine) throws Exception {
+    /**
+     * The messages come from a thread of the application's own, a few at a time, as from a publisher: on vthread each
+     * is a task of its own, and a task must still run (and find the consumer slow) while the connection's thread is
+     * blocked in a write the peer does not take.
+     */
+    @TestFactory
+    Stream<DynamicTest> aSlowConsumerFedFromAnotherThreadLosesItsTcpConnectionByTheDeadline() {
+        return Stream.of("nio", "vthread", "io_uring").map(e -> DynamicTest.dynamicTest(e, (Executable) () -> {
+            if (e.equals("io_uring")) {
+                String why = Uring.unavailableReason();
+                Assumptions.assumeTrue(why == null, () -> "io_uring unavailable here: " + why);
+            }
+            run(e, true);
+        }));
+    }
+
+    private void run(String engine, boolean fromAnotherThread) throws Exception {
         BlockingQueue<Integer> closes = new LinkedBlockingQueue<>();
         HttpServer app = HttpServer.create(HttpConfig.builder()
                 .server(ServerConfig.builder().host("127.0.0.1", 0).engine(engine).threads(1)
@@ -56,7 +72,20 @@ class SlowConsumerConnectionTest {
                     @Override
                     public void onText(WebSocket ws, String text) {
                         String kb = "x".repeat(1024);
-                        for (int i = 0; i < 20_000 && ws.isOpen(); i++) ws.send(kb);
+                        if (!fromAnotherThread) {
+                            for (int i = 0; i < 20_000 && ws.isOpen(); i++) ws.send(kb);
+                            return;
+                        }
+                        Thread.ofPlatform().daemon().start(() -> {
+                            for (int i = 0; i < 20_000 && ws.isOpen(); i++) {
+                                ws.send(kb);
+                                try {
+                                    Thread.sleep(1);
+                                } catch (InterruptedException stop) {
+                                    return;
+                                }
+                            }
+                        });
                     }
 
                     @Override
