@@ -211,4 +211,77 @@ abstract class CrossThreadCloseSuite {
         closed.get(10, TimeUnit.SECONDS);
         assertThat(c.isOpen()).isFalse();
     }
+
+    @Test
+    void aTaskRunsWhileAWriteIsStuckAndSeesWhatIsQueued() throws Exception {
+        Recorder r = new Recorder(false);
+        Server s = start(ServerConfig.builder(), r);
+        try (SocketChannel peer = stuckPeer(s)) {
+            Connection c = stuckWrite(r);
+            // On vthread the task waits for the lock, which the stuck writer must not keep.
+            CompletableFuture<Long> seen = new CompletableFuture<>();
+            c.execute(() -> seen.complete(c.pendingOutputBytes()));
+            assertThat(seen.get(10, TimeUnit.SECONDS)).isPositive();
+            c.abort(new IOException("done"));
+            assertThat(eventually(() -> s.stats().open() == 0, 5_000)).isTrue();
+        }
+    }
+
+    @Test
+    void aFileThatWaitedForASlowReaderCompletesOnItsOwner() throws Exception {
+        int size = 8 << 20;
+        Path file = Files.createTempFile("gannet-cross-slow", ".bin");
+        file.toFile().deleteOnExit();
+        Files.write(file, new byte[size]);
+        CompletableFuture<Boolean> onOwner = new CompletableFuture<>();
+        Server s = start(ServerConfig.builder(), (Handler) new Handler() {
+            @Override
+            public Action onOpen(Connection c) {
+                try {
+                    // Bytes first: their write stops part way once the socket is full, and on vthread the rest, the
+                    // file too, is then written without the lock (and its transfer finds the socket full).
+                    c.write(new byte[1 << 20]);
+                    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+                    c.sendFile(ch, 0, size, () -> {
+                        onOwner.complete(c.isOwnerThread());
+                        try {
+                            ch.close();
+                        } catch (IOException ignored) {
+                            // read-only
+                        }
+                    });
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return Action.KEEP;
+            }
+
+            @Override
+            public Action onData(Connection c, ByteBuffer in) {
+                in.position(in.limit());
+                return Action.KEEP;
+            }
+        });
+        try (SocketChannel peer = stuckPeer(s)) {
+            // Not read at first: the socket fills and the file waits (on vthread, written without the lock).
+            Thread.sleep(300);
+            assertThat(onOwner).isNotDone();
+            InputStream in = peer.socket().getInputStream();
+            peer.socket().setSoTimeout(10_000);
+            byte[] buf = new byte[64 * 1024];
+            long got = 0;
+            for (int n; got < size + (1 << 20) && (n = in.read(buf)) >= 0; ) got += n;
+            assertThat(got).isEqualTo(size + (1 << 20));
+            assertThat(onOwner.get(10, TimeUnit.SECONDS)).as("onDone ran on the owner").isTrue();
+            assertThat(eventually(() -> {
+                try {
+                    return descriptorsOn(file) == 0;
+                } catch (IOException e) {
+                    return false;
+                }
+            }, 5_000)).isTrue();
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
 }

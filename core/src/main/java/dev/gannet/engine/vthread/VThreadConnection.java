@@ -224,10 +224,7 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
                 if (closed) return;
             }
             while (!out.isEmpty()) {
-                long n = out.writeTo(channel);
-                if (n == 0) throw new java.io.EOFException("a file ended before the region queued from it");
-                group.stats.bytesWritten.add(n);
-                lastActivity = System.nanoTime();
+                writeSome(out);
                 if (!out.isEmpty() && !inCallback && lock.getHoldCount() == 1) {
                     writeUnlocked();
                     if (closed) return;
@@ -266,6 +263,22 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
     }
 
     /**
+     * One write of what {@code q} holds. A file's transfer (sendfile) does not park a virtual thread: once the socket
+     * is full it sends nothing, and the file's next bytes then go as a chunk, whose write parks until the peer reads.
+     */
+    private void writeSome(OutboundBuffer q) throws IOException {
+        long n = q.writeTo(channel);
+        if (n == 0) {
+            // Throws if the file really ended before its region did.
+            if (q.headIsFile()) q.fileToChunk();
+            else throw new java.io.EOFException("nothing could be written");
+            return;
+        }
+        group.stats.bytesWritten.add(n);
+        lastActivity = System.nanoTime();
+    }
+
+    /**
      * Writes the rest with the lock let go, so that while a peer does not read, tasks, ticks and closes still run on
      * this connection: they queue into a fresh {@link #out}, which this flusher takes in turn. Returns with the lock
      * held again; a failed write is thrown once it is, and what it did not send stays in {@link #sending} for
@@ -280,12 +293,7 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
                 sending = batch;
                 lock.unlock();
                 try {
-                    while (!batch.isEmpty()) {
-                        long n = batch.writeTo(channel);
-                        if (n == 0) throw new java.io.EOFException("a file ended before the region queued from it");
-                        group.stats.bytesWritten.add(n);
-                        lastActivity = System.nanoTime();
-                    }
+                    while (!batch.isEmpty()) writeSome(batch);
                 } finally {
                     lock.lock();
                 }
