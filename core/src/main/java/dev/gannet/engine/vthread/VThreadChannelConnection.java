@@ -7,6 +7,8 @@ import dev.gannet.transport.Connection;
 import dev.gannet.transport.TransportStats;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
@@ -22,7 +24,8 @@ import java.util.function.Supplier;
 /**
  * What a {@link VThreadConnection} is apart from its reading, writing and closing: its identity, channel and
  * addresses, the handler's context, its lock (the owner is whoever holds it), the hand-off of tasks from other
- * threads, and the plain socket operations its close uses.
+ * threads, the claim on its close deadline (taken with or without the lock), and the plain socket operations its
+ * close and drain use.
  */
 abstract class VThreadChannelConnection implements Connection {
     private static final AtomicLong IDS = new AtomicLong();
@@ -42,6 +45,18 @@ abstract class VThreadChannelConnection implements Connection {
     /** The connection's own virtual thread, which reads. */
     Thread thread;
     private Object context;
+    /** Set by whoever arms the close deadline first, with the lock or without it. */
+    private volatile boolean closeDeadlineArmed;
+    private static final VarHandle CLOSE_DEADLINE_ARMED;
+
+    static {
+        try {
+            CLOSE_DEADLINE_ARMED = MethodHandles.lookup()
+                    .findVarHandle(VThreadChannelConnection.class, "closeDeadlineArmed", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     VThreadChannelConnection(SocketChannel channel, TransportStats stats) {
         this.channel = channel;
@@ -196,6 +211,22 @@ abstract class VThreadChannelConnection implements Connection {
         } catch (IOException e) {
             // timed out, reset or closed: the linger is over either way
         }
+    }
+
+    /** True for the one caller that is to arm the close deadline. */
+    final boolean claimCloseDeadline() {
+        return CLOSE_DEADLINE_ARMED.compareAndSet(this, false, true);
+    }
+
+    /** A deadline that passed before its close began: the close, when it runs, arms one of its own. */
+    final void releaseCloseDeadline() {
+        closeDeadlineArmed = false;
+    }
+
+    /** Whether the reader is not parked in its read: it runs, or waits for the lock with input in hand. */
+    final boolean readerBusy() {
+        Thread r = thread;
+        return r != null && (lock.hasQueuedThread(r) || r.getState() == Thread.State.RUNNABLE);
     }
 
     /** Whether the peer's input waits in the socket, not yet read. */

@@ -31,6 +31,8 @@ import java.time.Duration;
 final class VThreadConnection extends VThreadChannelConnection implements Runnable {
     private static final System.Logger LOG = System.getLogger(VThreadConnection.class.getName());
     static final int MAX_INBOUND = 64 * 1024 * 1024;
+    /** How soon a drain that found the reader busy looks again (only while a server drains). */
+    private static final long DRAIN_RECHECK_NANOS = 5_000_000;
 
     private final VThreadGroup group;
     private final Handler handler;
@@ -58,10 +60,6 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
     private boolean lingerWanted;
     /** Aborts a close that cannot flush in time; armed once (see {@link #armCloseDeadline}). */
     private volatile java.util.concurrent.ScheduledFuture<?> closeTimer;
-    /** Set by whoever arms {@link #closeTimer} first, with the lock or without it. */
-    private volatile boolean closeDeadlineArmed;
-    private static final java.lang.invoke.VarHandle CLOSE_DEADLINE_ARMED = closeDeadlineArmedHandle();
-
     /** Set by the sweeper while a tick waits for the lock: a write stuck for minutes must not pile up tick threads. */
     private volatile boolean tickRunning;
     /** A drain was asked for; it runs (once, {@link #drained}) when the input already received was handed over. */
@@ -341,18 +339,9 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
      * wait for that write to start the clock.
      */
     private void armCloseDeadline() {
-        if (!CLOSE_DEADLINE_ARMED.compareAndSet(this, false, true)) return;
+        if (!claimCloseDeadline()) return;
         closeTimer = VThreadEngine.SCHEDULER.schedule(this::closeDeadlinePassed, group.closeNanos,
                 java.util.concurrent.TimeUnit.NANOSECONDS);
-    }
-
-    private static java.lang.invoke.VarHandle closeDeadlineArmedHandle() {
-        try {
-            return java.lang.invoke.MethodHandles.lookup()
-                    .findVarHandle(VThreadConnection.class, "closeDeadlineArmed", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
     }
 
     /** On the timer thread, which never waits for the lock: a holder may be blocked in a write for good. */
@@ -364,7 +353,7 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
                 if (!closing) {
                     // Asked for from elsewhere while the lock was busy; its task has not run yet, but nothing
                     // blocks now. It arms a deadline of its own if its flush has to wait.
-                    closeDeadlineArmed = false;
+                    releaseCloseDeadline();
                     return;
                 }
                 if (out.isEmpty() && !flushing) return;
@@ -589,7 +578,15 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
      */
     private Action drainOnceCaughtUp() {
         if (drained) return Action.KEEP;
-        if (!readPaused && writable && !inputClosed && inputWaiting()) return Action.KEEP;
+        if (!readPaused && writable && !inputClosed) {
+            if (inputWaiting()) return Action.KEEP;
+            if (Thread.currentThread() != thread && readerBusy()) {
+                // Its read may have just taken input out of the socket, not handed over yet: ask again shortly.
+                VThreadEngine.SCHEDULER.schedule(() -> Thread.ofVirtual().start(() -> callback(this::drainOnceCaughtUp)),
+                        DRAIN_RECHECK_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
+                return Action.KEEP;
+            }
+        }
         drained = true;
         return handler.onDrain(this);
     }
