@@ -5,50 +5,46 @@ import dev.gannet.buffer.OutboundBuffer;
 import dev.gannet.engine.internal.CloseLog;
 import dev.gannet.engine.internal.ConnectionGroup;
 import dev.gannet.engine.internal.ConnectionEvent;
-import dev.gannet.engine.internal.SocketSetup;
 import dev.gannet.transport.Action;
-import dev.gannet.transport.Connection;
 import dev.gannet.transport.Handler;
 
 import java.io.IOException;
-import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A connection served by its own virtual thread with blocking reads and writes. Handler callbacks run under the
  * connection's lock, so callbacks triggered from other threads (tasks, ticks, drain) never overlap the reader's.
  * Output queued during a callback is flushed when it returns, with a blocking write: a peer that does not read
- * blocks this connection's thread, which is the backpressure of this engine.
+ * blocks the thread that flushes, which is the backpressure of this engine.
+ *
+ * <p>Once the socket is full, that flusher writes the rest with the lock let go (unless it flushes from inside a
+ * callback), so that tasks, ticks and closes still run, and see the queue grow: a slow consumer is found, and a
+ * close meets its deadline. {@link #abort} needs no lock: it closes the channel, which fails a blocked write, and
+ * the queue is freed only once the writer has let go of it. A close asked for from another thread while the lock is
+ * held arms its deadline first and hands the rest to a task. Tasks given to {@link #execute} always run, even once
+ * the connection closed, as they do on an event loop: one may hold a file for {@link #sendFile}.
  */
-final class VThreadConnection implements Connection, Runnable {
+final class VThreadConnection extends VThreadChannelConnection implements Runnable {
     private static final System.Logger LOG = System.getLogger(VThreadConnection.class.getName());
-    private static final AtomicLong IDS = new AtomicLong();
     static final int MAX_INBOUND = 64 * 1024 * 1024;
+    /** How soon a drain that found the reader busy looks again (only while a server drains). */
+    private static final long DRAIN_RECHECK_NANOS = 5_000_000;
 
-    private final long id = IDS.incrementAndGet();
-    private final long openedAt = System.nanoTime();
-    private final SocketChannel channel;
     private final VThreadGroup group;
     private final Handler handler;
     private final BufferPool pool;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition resumed = lock.newCondition();
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean tasksScheduled = new AtomicBoolean();
-    private final OutboundBuffer out;
-    private Thread thread;
+    /** What callbacks queue. Swapped with {@link #sending} (under the lock) when a write cannot go on at once. */
+    private OutboundBuffer out;
+    /** What a flusher writes with the lock let go ({@link #writeUnlocked}); made on the first such write. */
+    private OutboundBuffer sending;
+    /** A flusher is writing {@link #sending} without the lock; others leave their output to it. */
+    private boolean flushing;
     /** Runs once onOpen returned KEEP; a client uses it to complete its connect future. */
     Runnable afterOpen;
-    private Object context;
     private boolean inCallback;
     private boolean readPaused;
     /** Set when reading resumes, so that input left unconsumed is handed back even if no more arrives. */
@@ -62,8 +58,10 @@ final class VThreadConnection implements Connection, Runnable {
     private volatile boolean writable = true;
     /** Set once the output side is shut down for a close: the reader then discards input (a bounded linger). */
     private boolean lingerWanted;
-    /** Aborts a close that cannot flush in time; armed only when a close has output to wait for. */
-    private java.util.concurrent.ScheduledFuture<?> closeTimer;
+    /** Aborts a close that cannot flush in time; armed once (see {@link #armCloseDeadline}). */
+    private volatile java.util.concurrent.ScheduledFuture<?> closeTimer;
+    /** Set by the sweeper while a tick waits for the lock: a write stuck for minutes must not pile up tick threads. */
+    private volatile boolean tickRunning;
     /** A drain was asked for; it runs (once, {@link #drained}) when the input already received was handed over. */
     private volatile boolean drainRequested;
     private boolean drained;
@@ -71,7 +69,7 @@ final class VThreadConnection implements Connection, Runnable {
     volatile long nextTick;
 
     VThreadConnection(SocketChannel channel, VThreadGroup group) {
-        this.channel = channel;
+        super(channel, group.stats);
         this.group = group;
         this.handler = group.handler;
         this.pool = group.pool;
@@ -87,8 +85,10 @@ final class VThreadConnection implements Connection, Runnable {
     public void run() {
         ByteBuffer buf = null;
         try {
-            if (!callback(() -> handler.onOpen(this))) return;
+            boolean open = callback(() -> handler.onOpen(this));
+            // A client's connect completes after onOpen whatever it returned, as on nio: a caller waits on it.
             if (afterOpen != null) afterOpen.run();
+            if (!open) return;
             buf = pool.acquire(BufferPool.MIN_CAPACITY);
             while (!closed && !closing && !inputClosed) {
                 awaitReadable();
@@ -163,6 +163,7 @@ final class VThreadConnection implements Connection, Runnable {
     }
 
     /** Runs a handler callback under the lock, flushes, applies its action. Returns false once the connection is done. */
+    @Override
     boolean callback(java.util.function.Supplier<Action> cb) {
         lock.lock();
         try {
@@ -200,15 +201,32 @@ final class VThreadConnection implements Connection, Runnable {
     }
 
     private void flushLocked() {
+        flushLocked(false);
+    }
+
+    /**
+     * Writes what is queued. A blocking gathering write may return after part of its buffers (a virtual thread parks
+     * only while nothing at all can be written): then the socket is full, and unless this runs inside a callback,
+     * the rest is written with the lock let go ({@link #writeUnlocked}).
+     *
+     * @param mayWait whether a caller outside any callback (an application thread's write) waits for a flush under
+     *                way, as it would wait in the write itself: that wait is this engine's backpressure
+     */
+    private void flushLocked(boolean mayWait) {
         if (closed) return;
         try {
-            // A blocking gathering write may return after part of its buffers (a virtual thread parks only while
-            // nothing at all can be written): write until everything went, or the channel fails.
+            if (flushing) {
+                // The flusher under way takes this output too, and closes or shuts down if asked meanwhile.
+                if (!mayWait || inCallback || lock.getHoldCount() != 1) return;
+                while (flushing && !closed) resumed.awaitUninterruptibly();
+                if (closed) return;
+            }
             while (!out.isEmpty()) {
-                long n = out.writeTo(channel);
-                if (n == 0) throw new java.io.EOFException("a file ended before the region queued from it");
-                group.stats.bytesWritten.add(n);
-                lastActivity = System.nanoTime();
+                writeSome(out);
+                if (!out.isEmpty() && !inCallback && lock.getHoldCount() == 1) {
+                    writeUnlocked();
+                    if (closed) return;
+                }
             }
             if (outputShutdownRequested && channel.isOpen()) channel.shutdownOutput();
             if (!writable) {
@@ -219,7 +237,8 @@ final class VThreadConnection implements Connection, Runnable {
             }
             if (closing) {
                 closed = true;
-                if (closeTimer != null) closeTimer.cancel(false);
+                var timer = closeTimer;
+                if (timer != null) timer.cancel(false);
                 // Unread input would turn a close into a reset: shut the output down and let the reader discard it.
                 if (!inputClosed && channel.isOpen()) {
                     lingerWanted = true;
@@ -241,12 +260,58 @@ final class VThreadConnection implements Connection, Runnable {
         }
     }
 
+    /**
+     * One write of what {@code q} holds. A file's transfer (sendfile) does not park a virtual thread: once the socket
+     * is full it sends nothing, and the file's next bytes then go as a chunk, whose write parks until the peer reads.
+     */
+    private void writeSome(OutboundBuffer q) throws IOException {
+        long n = q.writeTo(channel);
+        if (n == 0) {
+            // Throws if the file really ended before its region did.
+            if (q.headIsFile()) q.fileToChunk();
+            else throw new java.io.EOFException("nothing could be written");
+            return;
+        }
+        group.stats.bytesWritten.add(n);
+        lastActivity = System.nanoTime();
+    }
+
+    /**
+     * Writes the rest with the lock let go, so that while a peer does not read, tasks, ticks and closes still run on
+     * this connection: they queue into a fresh {@link #out}, which this flusher takes in turn. Returns with the lock
+     * held again; a failed write is thrown once it is, and what it did not send stays in {@link #sending} for
+     * {@link #finish} (which waits for this flusher before it frees anything).
+     */
+    private void writeUnlocked() throws IOException {
+        flushing = true;
+        try {
+            do {
+                OutboundBuffer batch = out;
+                out = sending != null ? sending : new OutboundBuffer(pool);
+                sending = batch;
+                lock.unlock();
+                try {
+                    while (!batch.isEmpty()) writeSome(batch);
+                } finally {
+                    lock.lock();
+                }
+            } while (!out.isEmpty() && !closed);
+        } finally {
+            flushing = false;
+            resumed.signalAll();
+            runDoneLater();
+        }
+    }
+
     private void finish() {
         ConnectionEvent.closed(VThreadEngine.NAME, this, openedAt, closeCause);
         lock.lock();
         try {
+            // A flusher without the lock still uses the queue's chunks; its write ends (sent, or failed by a close).
+            while (flushing) resumed.awaitUninterruptibly();
             closed = true;
             out.release();
+            if (sending != null) sending.release();
             resumed.signalAll();
         } finally {
             lock.unlock();
@@ -255,7 +320,7 @@ final class VThreadConnection implements Connection, Runnable {
         if (!linger) closeChannel();
         ConnectionGroup.notifyClosed(handler, group.stats, this, closeCause, handlerBug);
         if (linger) {
-            discardInput();
+            discardInput(group.lingerNanos);
             closeChannel();
         }
         group.closed(this);
@@ -265,49 +330,52 @@ final class VThreadConnection implements Connection, Runnable {
     private void beginClosing() {
         if (closing) return;
         closing = true;
-        if (!out.isEmpty() && closeTimer == null) {
-            closeTimer = VThreadEngine.SCHEDULER.schedule(() -> {
-                if (!closed) abort(ConnectionGroup.closeTimedOut(group.stats, group.closeTimeoutLog, group.closeNanos,
-                        this, out.pending()));
-            }, group.closeNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-        }
+        if (!out.isEmpty() || flushing) armCloseDeadline();
     }
 
     /**
-     * Reads and drops input until the peer ends it, or the linger time passes. Then a plain close: what the kernel
-     * still holds for a slow reader goes on to it.
+     * Arms the close deadline once, with or without the lock: from {@link #beginClosing}, or from {@link #close}
+     * asked for by another thread while the lock is held (perhaps by a write that cannot go on), which must not
+     * wait for that write to start the clock.
      */
-    private void discardInput() {
-        long deadline = System.nanoTime() + group.lingerNanos;
-        try {
-            var in = channel.socket().getInputStream();
-            byte[] scratch = new byte[4096];
-            for (long left; (left = deadline - System.nanoTime()) > 0; ) {
-                channel.socket().setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
-                if (in.read(scratch) < 0) return;
-            }
-        } catch (IOException e) {
-            // timed out, reset or closed: the linger is over either way
-        }
+    private void armCloseDeadline() {
+        if (!claimCloseDeadline()) return;
+        closeTimer = VThreadEngine.SCHEDULER.schedule(this::closeDeadlinePassed, group.closeNanos,
+                java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
-    private void closeChannel() {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // closing anyway
+    /** On the timer thread, which never waits for the lock: a holder may be blocked in a write for good. */
+    private void closeDeadlinePassed() {
+        if (closed) return;
+        if (lock.tryLock()) {
+            try {
+                if (closed) return;
+                if (!closing) {
+                    // Asked for from elsewhere while the lock was busy; its task has not run yet, but nothing
+                    // blocks now. It arms a deadline of its own if its flush has to wait.
+                    releaseCloseDeadline();
+                    return;
+                }
+                if (out.isEmpty() && !flushing) return;
+            } finally {
+                lock.unlock();
+            }
         }
+        // Still held past the deadline: by a write the peer does not take (or a callback that runs that long). The
+        // count of unsent bytes is read without the lock, for the log only.
+        abort(ConnectionGroup.closeTimedOut(group.stats, group.closeTimeoutLog, group.closeNanos, this,
+                pendingOutputBytes()));
     }
 
     private void afterAppend() {
         if (inCallback && lock.isHeldByCurrentThread()) {
-            if (writable && out.pending() > group.highWaterMark) {
+            if (writable && pendingOutputBytes() > group.highWaterMark) {
                 writable = false;
                 handler.onWritabilityChanged(this, false);
             }
             return;
         }
-        flushLocked();
+        flushLocked(true);
     }
 
     @Override
@@ -345,7 +413,7 @@ final class VThreadConnection implements Connection, Runnable {
                 if (onSent != null) onSent.run();
                 return;
             }
-            out.appendFile(file, position, count, onSent);
+            out.appendFile(file, position, count, onOwner(onSent));
             afterAppend();
         } finally {
             lock.unlock();
@@ -356,7 +424,7 @@ final class VThreadConnection implements Connection, Runnable {
     public void flush() {
         lock.lock();
         try {
-            flushLocked();
+            flushLocked(true);
         } finally {
             lock.unlock();
         }
@@ -367,14 +435,14 @@ final class VThreadConnection implements Connection, Runnable {
         return writable;
     }
 
+    /**
+     * Read without the lock (as on nio, from other threads): it never waits for a stuck write, and while a flusher
+     * writes without the lock the count is close, not exact.
+     */
     @Override
     public long pendingOutputBytes() {
-        lock.lock();
-        try {
-            return out.pending();
-        } finally {
-            lock.unlock();
-        }
+        OutboundBuffer s = sending;
+        return out.pending() + (s == null ? 0 : s.pending());
     }
 
     @Override
@@ -401,7 +469,14 @@ final class VThreadConnection implements Connection, Runnable {
 
     @Override
     public void close() {
-        lock.lock();
+        if (closed) return;
+        if (!lock.tryLock()) {
+            // Another thread holds the lock, maybe in a write the peer does not take: start the clock now, and
+            // close once the lock is free (or the deadline aborts, which frees it).
+            armCloseDeadline();
+            execute(this::close);
+            return;
+        }
         try {
             if (closed || closing) return;
             beginClosing();
@@ -414,7 +489,12 @@ final class VThreadConnection implements Connection, Runnable {
 
     @Override
     public void close(Throwable cause) {
-        lock.lock();
+        if (closed) return;
+        if (!lock.tryLock()) {
+            armCloseDeadline();
+            execute(() -> close(cause));
+            return;
+        }
         try {
             if (closed || closing) return;
             if (closeCause == null) closeCause = cause;
@@ -442,6 +522,10 @@ final class VThreadConnection implements Connection, Runnable {
             } finally {
                 lock.unlock();
             }
+        } else {
+            // The holder (a write failing now) does not signal: the connection's thread may wait for input to be
+            // wanted again, and must learn that it is closed once the lock is free.
+            Thread.ofVirtual().start(this::wakeWaiters);
         }
     }
 
@@ -462,69 +546,6 @@ final class VThreadConnection implements Connection, Runnable {
         return !closed;
     }
 
-    @Override
-    public long id() {
-        return id;
-    }
-
-    @Override
-    public SocketAddress remoteAddress() {
-        return SocketSetup.remoteAddress(channel);
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return SocketSetup.localAddress(channel);
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T> T context() {
-        return (T) context;
-    }
-
-    @Override
-    public void context(Object context) {
-        this.context = context;
-    }
-
-    @Override
-    public boolean isOwnerThread() {
-        return lock.isHeldByCurrentThread();
-    }
-
-    /**
-     * Runs {@code task} under the connection's lock (inline on the owner). Tasks from other threads run in the order
-     * they were given, as on an event loop: one virtual thread at a time empties the queue, in one callback.
-     */
-    @Override
-    public void execute(Runnable task) {
-        if (Thread.currentThread() == thread && lock.isHeldByCurrentThread()) {
-            task.run();
-            return;
-        }
-        tasks.add(task);
-        if (tasksScheduled.compareAndSet(false, true)) Thread.ofVirtual().start(this::runTasks);
-    }
-
-    private void runTasks() {
-        do {
-            // Cleared first: a task queued after the callback's last poll schedules another run.
-            tasksScheduled.set(false);
-            boolean open = callback(() -> {
-                for (Runnable t; (t = tasks.poll()) != null; ) t.run();
-                return Action.KEEP;
-            });
-            if (!open) tasks.clear();
-        } while (!tasks.isEmpty() && tasksScheduled.compareAndSet(false, true));
-    }
-
-    @Override
-    public Cancellable schedule(Runnable task, Duration delay) {
-        var f = VThreadEngine.SCHEDULER.schedule(() -> execute(task), delay.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
-        return () -> f.cancel(false);
-    }
-
     /** Idle timeout and ticks, called by the group's sweeper. */
     void sweep(long now) {
         if (closed) return;
@@ -533,9 +554,16 @@ final class VThreadConnection implements Connection, Runnable {
             abort(new IdleTimeoutException(Duration.ofNanos(group.idleNanos)));
             return;
         }
-        if (group.tickNanos > 0 && now - nextTick >= 0) {
+        if (group.tickNanos > 0 && now - nextTick >= 0 && !tickRunning) {
             nextTick = now + group.tickNanos;
-            Thread.ofVirtual().start(() -> callback(() -> handler.onTick(this)));
+            tickRunning = true;
+            Thread.ofVirtual().start(() -> {
+                try {
+                    callback(() -> handler.onTick(this));
+                } finally {
+                    tickRunning = false;
+                }
+            });
         }
     }
 
@@ -550,17 +578,17 @@ final class VThreadConnection implements Connection, Runnable {
      */
     private Action drainOnceCaughtUp() {
         if (drained) return Action.KEEP;
-        if (!readPaused && writable && !inputClosed && inputWaiting()) return Action.KEEP;
+        if (!readPaused && writable && !inputClosed) {
+            if (inputWaiting()) return Action.KEEP;
+            if (Thread.currentThread() != thread && readerBusy()) {
+                // Its read may have just taken input out of the socket, not handed over yet: ask again shortly.
+                VThreadEngine.SCHEDULER.schedule(() -> Thread.ofVirtual().start(() -> callback(this::drainOnceCaughtUp)),
+                        DRAIN_RECHECK_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
+                return Action.KEEP;
+            }
+        }
         drained = true;
         return handler.onDrain(this);
-    }
-
-    private boolean inputWaiting() {
-        try {
-            return channel.socket().getInputStream().available() > 0;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     @Override
