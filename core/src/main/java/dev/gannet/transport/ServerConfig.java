@@ -24,8 +24,9 @@ import java.util.Objects;
  * @param tls             TLS settings, or null for plain TCP
  * @param blockedLoopWarning warn, with the loop's stack, when one event-loop turn runs longer than this (a handler
  *                        blocking the loop); zero for never
- * @param closeTimeout    how long a close ("flush, then close") may take to flush: output still queued then (a peer
- *                        that does not read) is dropped and the connection reset. After the flush, input is discarded
+ * @param closeTimeout    how long a close ("flush, then close") may go without the peer taking any of its output:
+ *                        output still queued then (a peer that does not read) is dropped and the connection reset; a
+ *                        slow peer that still reads is not cut off. After the flush, input is discarded
  *                        until the peer's end for at most the shorter of this and one second
  * @param readinessGrace  after a shutdown begins, how long the server goes on accepting and serving while
  *                        {@link Server#isReady()} is false (so a load balancer's readiness probe takes it out of

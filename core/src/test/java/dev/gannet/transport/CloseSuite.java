@@ -252,6 +252,57 @@ abstract class CloseSuite {
         }
     }
 
+    @Test
+    void aCloseToASlowButLiveReaderIsNotCutAtTheDeadline() throws Exception {
+        int queued = 24 << 20; // well past what the kernel's send buffer takes (up to 4 MiB by default)
+        CompletableFuture<Throwable> cause = new CompletableFuture<>();
+        Server s = start(config().closeTimeout(Duration.ofMillis(500)), new Handler() {
+            @Override
+            public Action onOpen(Connection c) {
+                Thread.ofVirtual().start(() -> c.execute(() -> {
+                    c.write(new byte[queued]);
+                    c.close();
+                }));
+                return Action.KEEP;
+            }
+
+            @Override
+            public Action onData(Connection c, ByteBuffer in) {
+                in.position(in.limit());
+                return Action.KEEP;
+            }
+
+            @Override
+            public void onClose(Connection c, Throwable t) {
+                cause.complete(t);
+            }
+        });
+        SocketChannel peer = SocketChannel.open();
+        peer.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
+        peer.connect(new InetSocketAddress("127.0.0.1", s.localAddress().getPort()));
+        try (peer) {
+            // 1 MiB every 100 ms: the whole takes about 2.4 s, several deadlines, and each has seen progress. A deadline
+            // counted from the close request instead would cut the download (as it once did to slow static downloads).
+            peer.socket().setSoTimeout(10_000);
+            InputStream in = peer.socket().getInputStream();
+            byte[] buf = new byte[16 * 1024];
+            long got = 0;
+            long windowStart = got;
+            while (true) {
+                int n = in.read(buf);
+                if (n < 0) break;
+                got += n;
+                if (got - windowStart >= 1024 * 1024) {
+                    windowStart = got;
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(got).as("every byte, then an orderly end").isEqualTo(queued);
+            assertThat(s.stats().closeTimeouts.sum()).isZero();
+            assertThat(cause.get(5, TimeUnit.SECONDS)).isNull();
+        }
+    }
+
     // ---- the drain --------------------------------------------------------------------------------------------
 
     /** Answers each line with "reply:LINE"; a line "block" holds the connection's thread (its loop) for a while. */

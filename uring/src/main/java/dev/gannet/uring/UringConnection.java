@@ -60,6 +60,8 @@ final class UringConnection extends UringChannelConnection implements UringLoop.
     private int zeroCopy;
     /** Closed for the handler, output shut down, input received and dropped until the peer's end or the deadline. */
     private boolean lingering;
+    /** Output still queued when the close deadline was last armed: less at the deadline means the peer reads. */
+    private long closePending;
     /** Ends a close that takes longer than the group's close timeout; armed only when a close has to wait. */
     private dev.gannet.engine.internal.LoopTimer closeTimer;
     private Throwable closeCause;
@@ -567,6 +569,7 @@ final class UringConnection extends UringChannelConnection implements UringLoop.
             flushedForClose();
         } else {
             closing = true;
+            closePending = out.pending();
             closeTimer = loop.schedule(this::closeExpired, group.closeNanos);
             updateReceive();
             if (!flushQueued) {
@@ -629,7 +632,15 @@ final class UringConnection extends UringChannelConnection implements UringLoop.
     private void closeExpired() {
         closeTimer = null;
         if (lingering) endLinger(); // a plain close: what the kernel holds for a slow reader goes on to it
-        else if (closing && !closed) abort(group.closeTimedOut(this, out.pending()));
+        else if (closing && !closed) {
+            // The deadline counts from the last progress: a slow reader that still takes bytes is not cut off.
+            if (out.pending() < closePending) {
+                closePending = out.pending();
+                closeTimer = loop.schedule(this::closeExpired, group.closeNanos);
+            } else {
+                abort(group.closeTimedOut(this, out.pending()));
+            }
+        }
     }
 
     @Override

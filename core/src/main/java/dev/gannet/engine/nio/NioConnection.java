@@ -45,6 +45,8 @@ final class NioConnection extends NioChannelConnection implements Poller.Selecta
     private boolean closed;
     /** Closed for the handler, output shut down, input read and discarded until the peer's end or the deadline. */
     private boolean lingering;
+    /** Output still queued when the close deadline was last armed: less at the deadline means the peer reads. */
+    private long closePending;
     private boolean released;
     /** Ends a close that takes longer than the group's close timeout; armed only when a close has to wait. */
     private LoopTimer closeTimer;
@@ -393,6 +395,7 @@ final class NioConnection extends NioChannelConnection implements Poller.Selecta
         if (out.isEmpty()) {
             flushedForClose();
         } else {
+            closePending = out.pending();
             closeTimer = loop.schedule(this::closeExpired, group.closeNanos);
             updateInterest();
         }
@@ -448,7 +451,13 @@ final class NioConnection extends NioChannelConnection implements Poller.Selecta
         if (lingering) {
             release();
         } else if (closing && !closed) {
-            abort(group.closeTimedOut(this, out.pending()));
+            // The deadline counts from the last progress: a slow reader that still takes bytes is not cut off.
+            if (out.pending() < closePending) {
+                closePending = out.pending();
+                closeTimer = loop.schedule(this::closeExpired, group.closeNanos);
+            } else {
+                abort(group.closeTimedOut(this, out.pending()));
+            }
         }
     }
 

@@ -60,6 +60,8 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
     private boolean lingerWanted;
     /** Aborts a close that cannot flush in time; armed once (see {@link #armCloseDeadline}). */
     private volatile java.util.concurrent.ScheduledFuture<?> closeTimer;
+    /** Output still queued when the close deadline was last armed: less at the deadline means the peer reads. */
+    private volatile long closePending;
     /** Set by the sweeper while a tick waits for the lock: a write stuck for minutes must not pile up tick threads. */
     private volatile boolean tickRunning;
     /** A drain was asked for; it runs (once, {@link #drained}) when the input already received was handed over. */
@@ -340,6 +342,7 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
      */
     private void armCloseDeadline() {
         if (!claimCloseDeadline()) return;
+        closePending = pendingOutputBytes();
         closeTimer = VThreadEngine.SCHEDULER.schedule(this::closeDeadlinePassed, group.closeNanos,
                 java.util.concurrent.TimeUnit.NANOSECONDS);
     }
@@ -361,8 +364,15 @@ final class VThreadConnection extends VThreadChannelConnection implements Runnab
                 lock.unlock();
             }
         }
-        // Still held past the deadline: by a write the peer does not take (or a callback that runs that long). The
-        // count of unsent bytes is read without the lock, for the log only.
+        // Counted from the last progress (a gathering write of up to a megabyte): a slow, live reader is not cut off.
+        long pending = pendingOutputBytes();
+        if (pending < closePending) {
+            closePending = pending;
+            closeTimer = VThreadEngine.SCHEDULER.schedule(this::closeDeadlinePassed, group.closeNanos,
+                    java.util.concurrent.TimeUnit.NANOSECONDS);
+            return;
+        }
+        // Still held past the deadline: by a write the peer does not take (or a callback that runs that long).
         abort(ConnectionGroup.closeTimedOut(group.stats, group.closeTimeoutLog, group.closeNanos, this,
                 pendingOutputBytes()));
     }
