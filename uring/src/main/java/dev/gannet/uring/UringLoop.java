@@ -67,6 +67,7 @@ final class UringLoop implements dev.gannet.engine.internal.EventLoop, Runnable 
     /** Scratch for gathering sends prepared this turn: the kernel copies a msghdr when it takes the entry. */
     final SendScratch scratch = new SendScratch(arena);
     private int eventFd = -1;
+    private final Object wakeLock = new Object();
     private final MemorySegment wakeBuffer = arena.allocate(8, 8);
     /** Descriptors for this turn's file-table updates: the kernel reads them when it takes the entries. */
     private final MemorySegment fileUpdates = arena.allocate(4L * 1024, 8);
@@ -142,11 +143,20 @@ final class UringLoop implements dev.gannet.engine.internal.EventLoop, Runnable 
         if (!inLoop() && wakeupPending.compareAndSet(false, true)) wake();
     }
 
+    /**
+     * Under {@link #wakeLock}, which the loop also takes to create and close the eventfd: a waker may run before the
+     * loop made it (a server whose bind failed stops its loops at once) or after the loop closed it, when its number
+     * may already belong to another file. Either way there is nothing to wake; a loop that has not begun checks
+     * {@link #running} and its tasks before it first waits. Uncontended, and taken once per turn at most.
+     */
     private void wake() {
-        try {
-            Sockets.eventfdWrite(eventFd, 1);
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot wake " + thread.getName(), e);
+        synchronized (wakeLock) {
+            if (eventFd < 0) return;
+            try {
+                Sockets.eventfdWrite(eventFd, 1);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot wake " + thread.getName(), e);
+            }
         }
     }
 
@@ -267,7 +277,10 @@ final class UringLoop implements dev.gannet.engine.internal.EventLoop, Runnable 
         ring = Ring.open(RING_ENTRIES, 4, (DEFER_TASKRUN ? Ring.SETUP_SINGLE_ISSUER | Ring.SETUP_DEFER_TASKRUN
                 : Ring.SETUP_COOP_TASKRUN) | Ring.SETUP_SUBMIT_ALL);
         buffers = new BufferRing(ring, BUFFER_GROUP, RECV_BUFFERS, RECV_BUFFER_SIZE);
-        eventFd = Sockets.eventfd(0, Sockets.EFD_NONBLOCK | Sockets.EFD_CLOEXEC);
+        int efd = Sockets.eventfd(0, Sockets.EFD_NONBLOCK | Sockets.EFD_CLOEXEC);
+        synchronized (wakeLock) {
+            eventFd = efd;
+        }
         ring.registerWithThread();
         if (FIXED_FILES && ring.supports(Ring.OP_FILES_UPDATE)) {
             // The kernel refuses a table larger than the process's descriptor limit (EMFILE), and a process cannot
@@ -499,7 +512,10 @@ final class UringLoop implements dev.gannet.engine.internal.EventLoop, Runnable 
         // The receive buffers are not freed here: their memory is the GC's (an automatic arena), so a completion
         // the kernel might still be finishing as the ring goes never writes into freed memory.
         if (ring != null) ring.close();
-        if (eventFd >= 0) Native.close(eventFd);
+        synchronized (wakeLock) {
+            if (eventFd >= 0) Native.close(eventFd);
+            eventFd = -1;
+        }
         // Descriptors of connections that were waiting for their last completion are closed now that none can come.
         for (int i = 0; i < nextSlot; i++) if (owners[i] instanceof UringConnection c) c.releaseAfterRing();
         if (slotsInUse > 0) LOG.log(System.Logger.Level.WARNING, slotsInUse + " operations still in flight when "
