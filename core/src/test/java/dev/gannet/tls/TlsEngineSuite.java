@@ -1,5 +1,6 @@
 package dev.gannet.tls;
 
+import dev.gannet.testsupport.Descriptors;
 import dev.gannet.testsupport.ExternalTool;
 import dev.gannet.transport.Action;
 import dev.gannet.transport.Connection;
@@ -317,29 +318,13 @@ abstract class TlsEngineSuite {
         void awaitReleased() throws Exception {
             awaitStarted();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while ((openDescriptors(path) > 0 || callbacks.get() < opened.size()) && System.nanoTime() < deadline) {
+            while ((Descriptors.on(path) > 0 || callbacks.get() < opened.size()) && System.nanoTime() < deadline) {
                 Thread.sleep(10);
             }
-            assertThat(openDescriptors(path)).as("descriptors still open on " + path).isZero();
+            assertThat(Descriptors.on(path)).as("descriptors still open on " + path).isZero();
             assertThat(callbacks.get()).as("each send's callback ran once").isEqualTo(opened.size());
             for (FileChannel ch : opened) assertThat(ch.isOpen()).isFalse();
         }
-    }
-
-    /** How many of this process's descriptors point at {@code file}. */
-    static long openDescriptors(Path file) throws IOException {
-        Path real = file.toRealPath();
-        long n = 0;
-        try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : (Iterable<Path>) fds::iterator) {
-                try {
-                    if (java.nio.file.Files.readSymbolicLink(fd).equals(real)) n++;
-                } catch (IOException gone) {
-                    // closed while listing
-                }
-            }
-        }
-        return n;
     }
 
     void awaitCloses(int n) throws InterruptedException {

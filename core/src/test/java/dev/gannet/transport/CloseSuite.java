@@ -1,5 +1,6 @@
 package dev.gannet.transport;
 
+import dev.gannet.testsupport.Descriptors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,22 +54,6 @@ abstract class CloseSuite {
 
     // ---- file regions -----------------------------------------------------------------------------------------
 
-    /** Descriptors of this process open on {@code file}, from /proc/self/fd. */
-    static int descriptorsOn(Path file) throws IOException {
-        Path real = file.toRealPath();
-        int n = 0;
-        try (var fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds) {
-                try {
-                    if (Files.readSymbolicLink(fd).equals(real)) n++;
-                } catch (IOException gone) {
-                    // closed while listing
-                }
-            }
-        }
-        return n;
-    }
-
     static boolean eventually(BooleanSupplier condition, long millis) throws InterruptedException {
         long end = System.nanoTime() + millis * 1_000_000;
         while (System.nanoTime() < end) {
@@ -80,7 +65,7 @@ abstract class CloseSuite {
 
     private static int quietDescriptorsOn(Path file) {
         try {
-            return descriptorsOn(file);
+            return Descriptors.on(file);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -187,7 +172,7 @@ abstract class CloseSuite {
             c.send("x");
             assertThat(done.get(10, TimeUnit.SECONDS)).isTrue();
         }
-        assertThat(descriptorsOn(file)).isZero();
+        assertThat(Descriptors.on(file)).isZero();
         Files.deleteIfExists(file);
     }
 

@@ -1,5 +1,6 @@
 package dev.gannet.transport;
 
+import dev.gannet.testsupport.Descriptors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static dev.gannet.transport.CloseSuite.descriptorsOn;
 import static dev.gannet.transport.CloseSuite.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -179,7 +179,7 @@ abstract class CrossThreadCloseSuite {
             for (CompletableFuture<Boolean> d : done) {
                 assertThat(d.get(10, TimeUnit.SECONDS)).as("onDone ran on the owner").isTrue();
             }
-            assertThat(descriptorsOn(file)).isZero();
+            assertThat(Descriptors.on(file)).isZero();
         } finally {
             Files.deleteIfExists(file);
         }
@@ -275,7 +275,7 @@ abstract class CrossThreadCloseSuite {
             assertThat(onOwner.get(10, TimeUnit.SECONDS)).as("onDone ran on the owner").isTrue();
             assertThat(eventually(() -> {
                 try {
-                    return descriptorsOn(file) == 0;
+                    return Descriptors.on(file) == 0;
                 } catch (IOException e) {
                     return false;
                 }

@@ -1,5 +1,6 @@
 package dev.gannet.http;
 
+import dev.gannet.testsupport.Descriptors;
 import dev.gannet.transport.Server;
 import dev.gannet.transport.ServerConfig;
 import dev.gannet.uring.Uring;
@@ -150,26 +151,12 @@ class ConnectionEndTest {
                     }
                 }
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                while (descriptorsOn(big) > 0 && System.nanoTime() < end) Thread.sleep(20);
-                assertThat(descriptorsOn(big)).as("descriptors left open on the file, with no GC asked for").isZero();
+                while (Descriptors.on(big) > 0 && System.nanoTime() < end) Thread.sleep(20);
+                assertThat(Descriptors.on(big)).as("descriptors left open on the file, with no GC asked for").isZero();
             } finally {
                 server.shutdownGracefully(Duration.ofSeconds(1)).get(15, TimeUnit.SECONDS);
             }
         });
     }
 
-    static int descriptorsOn(Path file) throws IOException {
-        Path real = file.toRealPath();
-        int n = 0;
-        try (var fds = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
-            for (Path fd : fds) {
-                try {
-                    if (Files.readSymbolicLink(fd).equals(real)) n++;
-                } catch (IOException gone) {
-                    // closed while listing
-                }
-            }
-        }
-        return n;
-    }
 }

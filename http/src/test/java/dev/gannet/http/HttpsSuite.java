@@ -1,5 +1,6 @@
 package dev.gannet.http;
 
+import dev.gannet.testsupport.Descriptors;
 import dev.gannet.testsupport.ExternalTool;
 import dev.gannet.tls.TlsConfig;
 import dev.gannet.transport.Server;
@@ -134,23 +135,8 @@ abstract class HttpsSuite {
     static void awaitNoDescriptorOn(Path file) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         long open;
-        while ((open = descriptorsOn(file)) > 0 && System.nanoTime() < deadline) Thread.sleep(20);
+        while ((open = Descriptors.on(file)) > 0 && System.nanoTime() < deadline) Thread.sleep(20);
         assertThat(open).as("descriptors of this process still open on " + file).isZero();
-    }
-
-    static long descriptorsOn(Path file) throws IOException {
-        Path real = file.toRealPath();
-        long n = 0;
-        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path fd : (Iterable<Path>) fds::iterator) {
-                try {
-                    if (Files.readSymbolicLink(fd).equals(real)) n++;
-                } catch (IOException closedMeanwhile) {
-                    // gone while listing
-                }
-            }
-        }
-        return n;
     }
 
     private static final class TrustAll implements X509TrustManager {
