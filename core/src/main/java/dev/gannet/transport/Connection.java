@@ -64,7 +64,8 @@ public interface Connection extends Executor {
 
     /**
      * Flushes pending output, then closes. A peer that does not read cannot hold this up for long: when the server's
-     * close timeout passes with output still queued, the connection is reset and the output dropped. Input that
+     * close timeout passes without the peer taking any of the output still queued, the connection is reset and the
+     * output dropped; a slow peer that still reads gets all of it. Input that
      * arrives then is read and discarded for a short while (until the peer's end of input, at most a second),
      * after the output side was shut down, so that unread input does not turn the close into a reset.
      */
