@@ -138,7 +138,28 @@ public final class HttpServer {
         Server server = TcpServer.start(config.server().toBuilder().tickInterval(java.time.Duration.ofSeconds(1))
                 .tls(tls == null ? null : tls.withDefaultApplicationProtocols(ALPN_HTTP_1_1)).build(), handler);
         handler.server(server);
+        warmUpJson(config.json());
         return server;
+    }
+
+    /** A value of the kind handlers serialize most: a record, which DSL-JSON hands to Jackson. */
+    private record WarmUp(String name, int count) {}
+
+    /**
+     * Loads the JSON libraries now, on a virtual thread, while the server starts taking connections: otherwise the
+     * first JSON response loads them on an event loop (about half a second for Jackson on a cold JVM, enough to set
+     * off the blocked-loop warning on a user's first request). Best effort: a failure here is the first request's
+     * to report.
+     */
+    private static void warmUpJson(JsonMapper json) {
+        Thread.ofVirtual().name("gannet-json-warm-up").start(() -> {
+            try {
+                json.write(new WarmUp("warm-up", 1), java.io.OutputStream.nullOutputStream());
+                json.write(java.util.Map.of("warm-up", 1), java.io.OutputStream.nullOutputStream());
+            } catch (Throwable ignored) {
+                // e.g. on the module path, where this package is not opened to the JSON libraries
+            }
+        });
     }
 
     /** The transport handler with the routes fixed: for {@link #start()} and for {@link LocalConnector}. */
