@@ -178,94 +178,89 @@ abstract class CloseSuite {
 
     // ---- the close deadline -----------------------------------------------------------------------------------
 
-    @Test
-    void aCloseThatCannotFlushIsResetAtItsDeadlineAndDropsWhatWasQueued() throws Exception {
-        int queued = 16 << 20;
-        CompletableFuture<Long> pendingAtClose = new CompletableFuture<>();
-        CompletableFuture<Connection> closedConnection = new CompletableFuture<>();
-        CompletableFuture<Throwable> cause = new CompletableFuture<>();
-        Server s = start(config().closeTimeout(Duration.ofMillis(500)), new Handler() {
-            @Override
-            public Action onOpen(Connection c) {
-                // Off the owner thread on purpose on vthread: its writes block once the socket is full.
-                Thread.ofVirtual().start(() -> c.execute(() -> {
-                    c.write(new byte[queued]);
-                    pendingAtClose.complete(c.pendingOutputBytes());
-                    c.close();
-                }));
-                return Action.KEEP;
-            }
+    /** Queues {@code bytes} from a task, then closes; keeps what the close left pending and what onClose got. */
+    static final class WriteThenClose implements Handler {
+        final int bytes;
+        final CompletableFuture<Long> pendingAtClose = new CompletableFuture<>();
+        final CompletableFuture<Connection> closed = new CompletableFuture<>();
+        final CompletableFuture<Throwable> cause = new CompletableFuture<>();
 
-            @Override
-            public Action onData(Connection c, ByteBuffer in) {
-                in.position(in.limit());
-                return Action.KEEP;
-            }
+        WriteThenClose(int bytes) {
+            this.bytes = bytes;
+        }
 
-            @Override
-            public void onClose(Connection c, Throwable t) {
-                closedConnection.complete(c);
-                cause.complete(t);
-            }
-        });
+        @Override
+        public Action onOpen(Connection c) {
+            // Off the owner thread on purpose on vthread: its writes block once the socket is full.
+            Thread.ofVirtual().start(() -> c.execute(() -> {
+                c.write(new byte[bytes]);
+                pendingAtClose.complete(c.pendingOutputBytes());
+                c.close();
+            }));
+            return Action.KEEP;
+        }
+
+        @Override
+        public Action onData(Connection c, ByteBuffer in) {
+            in.position(in.limit());
+            return Action.KEEP;
+        }
+
+        @Override
+        public void onClose(Connection c, Throwable t) {
+            closed.complete(c);
+            cause.complete(t);
+        }
+    }
+
+    /** A peer with a small receive buffer, so that the server's output backs up at once. */
+    static SocketChannel smallWindowPeer(Server s) throws IOException {
         SocketChannel peer = SocketChannel.open();
         peer.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
         peer.connect(new InetSocketAddress("127.0.0.1", s.localAddress().getPort()));
-        try (peer) {
+        return peer;
+    }
+
+    /** Reads what reached the peer, then its end: true if that end is a reset. */
+    static boolean endsWithReset(SocketChannel peer) throws IOException {
+        peer.socket().setSoTimeout(10_000);
+        InputStream in = peer.socket().getInputStream();
+        byte[] buf = new byte[64 * 1024];
+        try {
+            while (in.read(buf) >= 0) {
+                // the bytes that made it before the end
+            }
+            return false;
+        } catch (SocketException e) {
+            return true;
+        }
+    }
+
+    @Test
+    void aCloseThatCannotFlushIsResetAtItsDeadlineAndDropsWhatWasQueued() throws Exception {
+        WriteThenClose h = new WriteThenClose(16 << 20);
+        Server s = start(config().closeTimeout(Duration.ofMillis(500)), h);
+        try (SocketChannel peer = smallWindowPeer(s)) {
             // The peer never reads: the server's close can only end by its deadline.
-            assertThat(cause.get(15, TimeUnit.SECONDS)).isInstanceOf(IOException.class)
+            assertThat(h.cause.get(15, TimeUnit.SECONDS)).isInstanceOf(IOException.class)
                     .hasMessageContaining("close timed out");
-            assertThat(pendingAtClose.get()).isPositive();
+            assertThat(h.pendingAtClose.get()).isPositive();
             // Given back at once (io_uring: once the cancelled send's completion came, a loop turn later).
-            Connection closed = closedConnection.get();
+            Connection closed = h.closed.get();
             assertThat(eventually(() -> closed.pendingOutputBytes() == 0, 5_000)).isTrue();
             assertThat(s.stats().closeTimeouts.sum()).isEqualTo(1);
             assertThat(eventually(() -> s.stats().open() == 0, 5_000)).isTrue();
             // What the peer gets after the bytes that fit in its buffers is a reset, not an orderly end.
-            peer.socket().setSoTimeout(10_000);
-            InputStream in = peer.socket().getInputStream();
-            byte[] buf = new byte[64 * 1024];
-            boolean reset = false;
-            try {
-                while (in.read(buf) >= 0) {
-                    // the bytes that made it before the reset
-                }
-            } catch (SocketException e) {
-                reset = true;
-            }
-            assertThat(reset).as("the peer saw a reset").isTrue();
+            assertThat(endsWithReset(peer)).as("the peer saw a reset").isTrue();
         }
     }
 
     @Test
     void aCloseToASlowButLiveReaderIsNotCutAtTheDeadline() throws Exception {
         int queued = 24 << 20; // well past what the kernel's send buffer takes (up to 4 MiB by default)
-        CompletableFuture<Throwable> cause = new CompletableFuture<>();
-        Server s = start(config().closeTimeout(Duration.ofMillis(500)), new Handler() {
-            @Override
-            public Action onOpen(Connection c) {
-                Thread.ofVirtual().start(() -> c.execute(() -> {
-                    c.write(new byte[queued]);
-                    c.close();
-                }));
-                return Action.KEEP;
-            }
-
-            @Override
-            public Action onData(Connection c, ByteBuffer in) {
-                in.position(in.limit());
-                return Action.KEEP;
-            }
-
-            @Override
-            public void onClose(Connection c, Throwable t) {
-                cause.complete(t);
-            }
-        });
-        SocketChannel peer = SocketChannel.open();
-        peer.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
-        peer.connect(new InetSocketAddress("127.0.0.1", s.localAddress().getPort()));
-        try (peer) {
+        WriteThenClose h = new WriteThenClose(queued);
+        Server s = start(config().closeTimeout(Duration.ofMillis(500)), h);
+        try (SocketChannel peer = smallWindowPeer(s)) {
             // 1 MiB every 100 ms: the whole takes about 2.4 s, several deadlines, and each has seen progress. A deadline
             // counted from the close request instead would cut the download (as it once did to slow static downloads).
             peer.socket().setSoTimeout(10_000);
@@ -273,9 +268,7 @@ abstract class CloseSuite {
             byte[] buf = new byte[16 * 1024];
             long got = 0;
             long windowStart = got;
-            while (true) {
-                int n = in.read(buf);
-                if (n < 0) break;
+            for (int n; (n = in.read(buf)) >= 0; ) {
                 got += n;
                 if (got - windowStart >= 1024 * 1024) {
                     windowStart = got;
@@ -284,7 +277,7 @@ abstract class CloseSuite {
             }
             assertThat(got).as("every byte, then an orderly end").isEqualTo(queued);
             assertThat(s.stats().closeTimeouts.sum()).isZero();
-            assertThat(cause.get(5, TimeUnit.SECONDS)).isNull();
+            assertThat(h.cause.get(5, TimeUnit.SECONDS)).isNull();
         }
     }
 

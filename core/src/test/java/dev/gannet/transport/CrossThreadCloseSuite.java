@@ -7,9 +7,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
-import java.net.SocketException;
-import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
@@ -22,7 +19,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static dev.gannet.transport.CloseSuite.endsWithReset;
 import static dev.gannet.transport.CloseSuite.eventually;
+import static dev.gannet.transport.CloseSuite.smallWindowPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -79,14 +78,6 @@ abstract class CrossThreadCloseSuite {
         }
     }
 
-    /** A peer with a small receive buffer that never reads. */
-    private static SocketChannel stuckPeer(Server s) throws IOException {
-        SocketChannel peer = SocketChannel.open();
-        peer.setOption(StandardSocketOptions.SO_RCVBUF, 4096);
-        peer.connect(new InetSocketAddress("127.0.0.1", s.localAddress().getPort()));
-        return peer;
-    }
-
     /** Queues far more than the peer takes, through a task (on vthread its flush then blocks holding the lock). */
     private static Connection stuckWrite(Recorder r) throws Exception {
         Connection c = r.opened.get(10, TimeUnit.SECONDS);
@@ -95,26 +86,11 @@ abstract class CrossThreadCloseSuite {
         return c;
     }
 
-    /** Reads what reached the peer, then its end: true if that end is a reset. */
-    private static boolean endsWithReset(SocketChannel peer) throws IOException {
-        peer.socket().setSoTimeout(10_000);
-        InputStream in = peer.socket().getInputStream();
-        byte[] buf = new byte[64 * 1024];
-        try {
-            while (in.read(buf) >= 0) {
-                // the bytes that made it before the end
-            }
-            return false;
-        } catch (SocketException e) {
-            return true;
-        }
-    }
-
     @Test
     void aCloseFromAnotherThreadWhileAWriteIsStuckIsResetAtItsDeadline() throws Exception {
         Recorder r = new Recorder(false);
         Server s = start(ServerConfig.builder().closeTimeout(Duration.ofMillis(500)), r);
-        try (SocketChannel peer = stuckPeer(s)) {
+        try (SocketChannel peer = smallWindowPeer(s)) {
             Connection c = stuckWrite(r);
             // Asked for from a thread of its own, and it must not wait for the stuck write either.
             CompletableFuture.runAsync(c::close, Thread.ofPlatform()::start).get(5, TimeUnit.SECONDS);
@@ -134,7 +110,7 @@ abstract class CrossThreadCloseSuite {
         Recorder r = new Recorder(true);
         // A close deadline far off: what ends the connection is the abort, not the deadline.
         Server s = start(ServerConfig.builder().closeTimeout(Duration.ofSeconds(50)), r);
-        try (SocketChannel peer = stuckPeer(s)) {
+        try (SocketChannel peer = smallWindowPeer(s)) {
             Connection c = stuckWrite(r);
             IOException why = new IOException("aborted by the test");
             CompletableFuture.runAsync(() -> c.abort(why), Thread.ofPlatform()::start).get(5, TimeUnit.SECONDS);
@@ -216,7 +192,7 @@ abstract class CrossThreadCloseSuite {
     void aTaskRunsWhileAWriteIsStuckAndSeesWhatIsQueued() throws Exception {
         Recorder r = new Recorder(false);
         Server s = start(ServerConfig.builder(), r);
-        try (SocketChannel peer = stuckPeer(s)) {
+        try (SocketChannel peer = smallWindowPeer(s)) {
             Connection c = stuckWrite(r);
             // On vthread the task waits for the lock, which the stuck writer must not keep.
             CompletableFuture<Long> seen = new CompletableFuture<>();
@@ -262,7 +238,7 @@ abstract class CrossThreadCloseSuite {
                 return Action.KEEP;
             }
         });
-        try (SocketChannel peer = stuckPeer(s)) {
+        try (SocketChannel peer = smallWindowPeer(s)) {
             // Not read at first: the socket fills and the file waits (on vthread, written without the lock).
             Thread.sleep(300);
             assertThat(onOwner).isNotDone();
